@@ -1,0 +1,66 @@
+# py4eng-jax: `make book` and `make test` do all set-up on a fresh machine.
+#
+#   make book      HTML book in _build/html, from the stored, verified outputs
+#   make test      strict nbval, pairing, unit tests, doctests, strict build
+#   make notebooks sync each book/NAME.md with NAME.ipynb and execute it
+#                  (only those whose inputs changed; FORCE=1 runs them all)
+#   make lab       JupyterLab that opens .md and .ipynb alike as notebooks
+#   make clean     remove _build and caches (keeps .venv; `make distclean`)
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+# The Python that creates the environment: python3.11 if present, else python3.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+
+.PHONY: help book test notebooks lab clean distclean check-python check-sources
+
+help:
+	@sed -n '2,10p' Makefile | sed 's/^# \{0,1\}//'
+
+check-python:
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "error: Python 3.11 is required, but no python3.11 or python3 was found on PATH." >&2; \
+	  echo "       Install Python 3.11, or run: make PYTHON=/path/to/python3.11 ..." >&2; exit 1; fi
+	@v=$$("$(PYTHON)" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null); \
+	if [ "$$v" != "3.11" ]; then \
+	  echo "error: Python 3.11 is required (JAX 0.10.2 and the pins in requirements.txt), but $(PYTHON) is Python $${v:-unknown}." >&2; \
+	  echo "       Install Python 3.11, or run: make PYTHON=/path/to/python3.11 ..." >&2; exit 1; fi
+
+# (Re)create the environment when it is missing or requirements changed.
+$(STAMP): requirements.txt pyproject.toml | check-python
+	@echo "== Creating $(VENV) with $(PYTHON) (requirements changed or missing)"
+	rm -rf $(VENV)
+	"$(PYTHON)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+# Every chapter in _toc.yml has a file; every MyST notebook has its .ipynb.
+check-sources: $(STAMP)
+	@$(PY) tools/check_sources.py
+
+book: $(STAMP) check-sources
+	$(VENV)/bin/jupyter-book build . --keep-going
+	@echo "== Book: _build/html/index.html"
+
+test: $(STAMP) check-sources
+	$(PY) -m pytest --nbval --nbval-current-env \
+	  --nbval-sanitize-with tests/sanitize.cfg \
+	  tests src/py4eng_jax book
+
+notebooks: $(STAMP)
+	$(PY) tools/notebooks.py $(if $(FORCE),--force) $(NB)
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab --notebook-dir=book \
+	  --ServerApp.contents_manager_class=jupytext.TextFileContentsManager
+
+clean:
+	rm -rf _build .pytest_cache src/*.egg-info
+	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)

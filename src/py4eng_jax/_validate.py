@@ -1,0 +1,123 @@
+"""Input checks shared by the public helpers.
+
+Every check raises ``TypeError`` (wrong kind of object or dtype) or
+``ValueError`` (right kind, wrong shape or value) with a message that names
+the argument, says what was expected and shows what came. The checks only
+read ``shape`` and ``dtype``, so they also work on tracers inside ``jit``,
+``grad`` and ``vmap``.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+__all__ = [
+    "array",
+    "positive_number",
+    "nonnegative_int",
+    "positive_int",
+]
+
+_KINDS = {
+    "float": ("floating-point", lambda d: jnp.issubdtype(d, jnp.floating)),
+    "int": ("integer", lambda d: jnp.issubdtype(d, jnp.integer)),
+    "real": ("real numeric",
+             lambda d: jnp.issubdtype(d, jnp.integer)
+             or jnp.issubdtype(d, jnp.floating)),
+    "any": ("any", lambda d: True),
+}
+
+
+def _describe(value) -> str:
+    if isinstance(value, (jax.Array, np.ndarray)):
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    return f"{type(value).__name__} {value!r:.60}"
+
+
+def array(value, name: str, *, shape: Sequence[int | None] | None = None,
+          ndim: int | None = None, kind: str = "real") -> jax.Array:
+    """Check that ``value`` is a JAX or NumPy array and return it as JAX.
+
+    Args:
+      value: the argument to check.
+      name: the argument's name, used in the error message.
+      shape: expected shape; ``None`` in a position accepts any size there.
+      ndim: expected number of dimensions (when ``shape`` is not given).
+      kind: ``"float"``, ``"int"``, ``"real"`` (int or float) or ``"any"``.
+
+    Raises:
+      TypeError: ``value`` is not an array, or its dtype is of another kind.
+      ValueError: its shape is not the expected one.
+    """
+    if not isinstance(value, (jax.Array, np.ndarray)):
+        raise TypeError(
+            f"{name} must be a JAX or NumPy array, got {_describe(value)}")
+    label, ok = _KINDS[kind]
+    if not ok(value.dtype):
+        raise TypeError(
+            f"{name} must have a {label} dtype, got dtype {value.dtype}")
+    if shape is not None:
+        expected = tuple(shape)
+        if len(value.shape) != len(expected) or any(
+                e is not None and e != s
+                for e, s in zip(expected, value.shape)):
+            shown = "(" + ", ".join(
+                "any" if e is None else str(e) for e in expected) + (
+                    ",)" if len(expected) == 1 else ")")
+            raise ValueError(
+                f"{name} must have shape {shown}, got shape {value.shape}")
+    elif ndim is not None and value.ndim != ndim:
+        raise ValueError(
+            f"{name} must be {ndim}-D, got {value.ndim}-D "
+            f"with shape {value.shape}")
+    return jnp.asarray(value)
+
+
+def positive_number(value, name: str):
+    """Check that ``value`` is a real number greater than zero.
+
+    A 0-d JAX array is accepted too (a learning rate passed through ``jit``
+    arrives as a tracer); its sign is checked when its value is known.
+    """
+    if isinstance(value, jax.Array):
+        if value.ndim != 0 or not _KINDS["real"][1](value.dtype):
+            raise TypeError(
+                f"{name} must be a positive number, got {_describe(value)}")
+        if not isinstance(value, jax.core.Tracer) and not value > 0:
+            raise ValueError(
+                f"{name} must be a positive number, got {value!r}")
+        return value
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(
+            f"{name} must be a positive number, got {_describe(value)}")
+    if not value > 0:
+        raise ValueError(f"{name} must be a positive number, got {value!r}")
+    return float(value)
+
+
+def nonnegative_int(value, name: str) -> int:
+    """Check that ``value`` is an integer (not a bool) that is at least 0."""
+    if isinstance(value, bool) or not isinstance(
+            value, (numbers.Integral, np.integer)):
+        raise TypeError(
+            f"{name} must be a non-negative integer, got {_describe(value)}")
+    if value < 0:
+        raise ValueError(
+            f"{name} must be a non-negative integer, got {value!r}")
+    return int(value)
+
+
+def positive_int(value, name: str) -> int:
+    """Check that ``value`` is an integer (not a bool) that is at least 1."""
+    if isinstance(value, bool) or not isinstance(
+            value, (numbers.Integral, np.integer)):
+        raise TypeError(
+            f"{name} must be a positive integer, got {_describe(value)}")
+    if value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
