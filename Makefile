@@ -1,10 +1,14 @@
 # py4eng-jax: `make book` and `make test` do all set-up on a fresh machine.
 #
 #   make book      HTML book in _build/html, from the stored, verified outputs
-#   make test      strict nbval, pairing, unit tests, doctests, strict build
+#   make test      strict nbval, pairing, unit tests, doctests, strict build,
+#                  the book in a headless browser (screenshots: _build/)
 #   make notebooks sync each book/NAME.md with NAME.ipynb and execute it
 #                  (only those whose inputs changed; FORCE=1 runs them all)
 #   make lab       JupyterLab that opens .md and .ipynb alike as notebooks
+#   make book-student       the book without solutions: _build/student/html
+#   make student-notebooks  hand-outs, no solutions or outputs:
+#                           _build/student-notebooks/
 #   make clean     remove _build and caches (keeps .venv; `make distclean`)
 
 SHELL := /bin/bash
@@ -16,10 +20,11 @@ STAMP  := $(VENV)/.installed
 # The Python that creates the environment: python3.11 if present, else python3.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 
-.PHONY: help book test notebooks lab clean distclean check-python check-sources
+.PHONY: help book test notebooks lab clean distclean check-python check-sources \
+        book-student student-notebooks
 
 help:
-	@sed -n '2,10p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,/^$$/p' Makefile | sed 's/^# \{0,1\}//'
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -50,6 +55,15 @@ test: $(STAMP) check-sources
 	$(PY) -m pytest --nbval --nbval-current-env \
 	  --nbval-sanitize-with tests/sanitize.cfg \
 	  tests src/py4eng_jax book
+
+# The student edition: solutions hidden (sphinx-exercise's hide_solutions,
+# gated solutions included), downloads are the hand-out notebooks.
+book-student: $(STAMP) check-sources
+	$(PY) tools/build_student.py
+
+# For an instructor to hand out: each chapter without solutions or outputs.
+student-notebooks: $(STAMP) check-sources
+	$(PY) tools/student_notebooks.py
 
 notebooks: $(STAMP)
 	$(PY) tools/notebooks.py $(if $(FORCE),--force) $(NB)

@@ -2,31 +2,15 @@
 
 The book is built once per test session into a temporary folder, with
 ``-W -n --keep-going`` (warnings as errors, nitpicky references, and every
-warning reported, not only the first). Other tests read the HTML it made.
+warning reported, not only the first): the ``built_book`` fixture in
+conftest.py. Other tests (test_html, test_browser) read the HTML it made.
 """
 
 import re
-import subprocess
-import sys
-import pathlib
 
 import pytest
 
-from book_files import ROOT, toc_entries
-
-JB = pathlib.Path(sys.executable).with_name("jupyter-book")
-
-
-@pytest.fixture(scope="session")
-def built_book(tmp_path_factory):
-    """Build the book strictly; return (html folder, build log)."""
-    out = tmp_path_factory.mktemp("book")
-    proc = subprocess.run(
-        [str(JB), "build", str(ROOT), "--path-output", str(out),
-         "-W", "-n", "--keep-going"],
-        capture_output=True, text=True, timeout=600)
-    log = proc.stdout + proc.stderr
-    return out / "_build" / "html", log, proc.returncode
+from book_files import toc_entries
 
 
 @pytest.mark.build

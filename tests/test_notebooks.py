@@ -5,6 +5,7 @@ import json
 import jupytext
 import pytest
 
+import colab_cell
 from book_files import BOOK, ROOT, is_notebook_md, notebook_mds, toc_entries
 
 CHAPTERS = notebook_mds()
@@ -76,3 +77,14 @@ def test_every_chapter_is_in_the_toc():
 def test_plain_pages_are_not_notebooks():
     """pages under book/pages/ are plain MyST (they are never executed)"""
     assert not any(is_notebook_md(p) for p in (BOOK / "pages").glob("*.md"))
+
+
+@pytest.mark.parametrize("md", CHAPTERS, ids=lambda p: p.name)
+def test_first_code_cell_is_the_colab_cell(md):
+    """each chapter starts with tools/colab_cell.py's cell, hidden in the book
+
+    (Add it with `python tools/colab_cell.py book/NAME.md`.)
+    """
+    first = next(c for c in jupytext.read(md).cells if c.cell_type == "code")
+    assert first.source == colab_cell.SOURCE
+    assert first.metadata.get("tags") == colab_cell.TAGS

@@ -8,9 +8,36 @@ answer, so the notebook keeps running. One module per chapter.
 
 from .._checking import Feedback
 from ._autodiff import xor_accuracy, xor_grad_b2
+from ._benchmarking import escape_count_while, honest_times
+from ._debugging import mean_of_first, safe_norm
+from ._jit import clip_by_norm, xor_train_step
+from ._loops import newton, running_mean
+from ._numpy_differences import huber, random_walk, tribonacci
+from ._parallel import data_parallel_step, shard_columns
+from ._pytrees import clip_by_global_norm, dense_pytree, global_norm
+from ._static_args import moving_average, padded_fibonacci
+from ._vmap import ensemble_losses, nearest_rows
 
 __all__ = [
     "Feedback",
     # autodiff
     "xor_accuracy", "xor_grad_b2",
+    # benchmarking
+    "honest_times", "escape_count_while",
+    # debugging
+    "safe_norm", "mean_of_first",
+    # jit
+    "clip_by_norm", "xor_train_step",
+    # loops
+    "running_mean", "newton",
+    # numpy-differences
+    "tribonacci", "huber", "random_walk",
+    # parallel
+    "shard_columns", "data_parallel_step",
+    # pytrees
+    "global_norm", "clip_by_global_norm", "dense_pytree",
+    # static-args
+    "moving_average", "padded_fibonacci",
+    # vmap
+    "nearest_rows", "ensemble_losses",
 ]

@@ -1,0 +1,350 @@
+"""The Mandelbrot set's escape counts, computed four ways, for benchmarks.
+
+A point ``c = cr + i*ci`` of the complex plane belongs to the Mandelbrot
+set when the sequence ``z_0 = 0``, ``z_{k+1} = z_k**2 + c`` stays bounded.
+Once ``|z| > 2`` it is sure to run off to infinity, so an image of the set
+colors each point by its *escape count*: the number of updates after which
+``z`` is still inside the circle ``|z| <= 2``, stopping at the first update
+that leaves it, and at most ``max_iter`` (a point that never leaves gets
+``max_iter``). For example ``c = 1`` gives ``z = 1, 2, 5``: two updates
+stay inside, the third leaves, so its count is 2.
+
+The four versions below compute exactly the same counts, with the same
+floating-point operations in the same order:
+
+- :func:`mandelbrot_python`: plain Python loops over pixels (Python floats,
+  so always float64), stopping each pixel as soon as it escapes;
+- :func:`mandelbrot_numpy`: whole-array NumPy, every pixel every step;
+- :func:`mandelbrot_jax`: the same whole-array step in ``lax.fori_loop``,
+  compiled with ``jax.jit``;
+- :func:`mandelbrot_vmap`: :func:`escape_count` for one point, vectorized
+  over all pixels with ``jax.vmap`` and compiled with ``jax.jit``.
+
+The whole-array versions keep stepping every pixel; a pixel that has
+escaped is held at ``z = 2`` so that its value never overflows.
+
+Precision: the NumPy version computes in the dtype of its input. The JAX
+versions compute in float32 unless 64-bit mode is on, as in
+``with jax.enable_x64(True): ...``; only then do they match the Python and
+NumPy versions on float64 grids. One more caveat: XLA may fuse a multiply
+and an add into one fused multiply-add, which rounds once instead of
+twice. On the grids of the book and the tests this changes no count in
+float64; in float32 it can change a few pixels on the boundary of the set.
+
+Examples:
+  >>> cr, ci = mandelbrot_grid(-2, 1, -1, 1, width=7, height=3)
+  >>> print(mandelbrot_numpy(cr, ci, max_iter=20))
+  [[ 0  1  2  3 20  1  1]
+   [20 20 20 20 20  4  2]
+   [ 0  1  2  3 20  1  1]]
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax import lax
+
+from . import _validate
+
+__all__ = [
+    "mandelbrot_grid",
+    "mandelbrot_python",
+    "mandelbrot_numpy",
+    "mandelbrot_jax",
+    "escape_count",
+    "mandelbrot_vmap",
+]
+
+
+# --------------------------------------------------------------- the grid
+
+
+def _finite_number(value, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(
+            value, (numbers.Real, np.floating, np.integer)):
+        raise TypeError(
+            f"{name} must be a real number, got {_validate._describe(value)}")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return float(value)
+
+
+def mandelbrot_grid(xmin: float, xmax: float, ymin: float, ymax: float,
+                    width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
+    """The points ``c = cr + i*ci`` of an image of ``width`` × ``height``.
+
+    Args:
+      xmin, xmax: the real parts of the leftmost and rightmost columns.
+      ymin, ymax: the imaginary parts of the first and last rows.
+      width, height: the number of columns and rows (positive integers).
+
+    Returns:
+      ``(cr, ci)``, two float64 NumPy arrays of shape ``(height, width)``.
+      Row 0 holds ``ymin``: draw the image with
+      ``imshow(..., origin="lower", extent=(xmin, xmax, ymin, ymax))``.
+
+    Raises:
+      TypeError: a bound is not a real number, or a size not an integer.
+      ValueError: a bound is not finite, ``xmin >= xmax``,
+        ``ymin >= ymax``, or a size is less than 1.
+
+    Examples:
+      >>> cr, ci = mandelbrot_grid(-2, 1, -1, 1, width=4, height=3)
+      >>> cr.shape, cr.dtype
+      ((3, 4), dtype('float64'))
+      >>> print(cr[0], ci[:, 0])
+      [-2. -1.  0.  1.] [-1.  0.  1.]
+    """
+    xmin = _finite_number(xmin, "xmin")
+    xmax = _finite_number(xmax, "xmax")
+    ymin = _finite_number(ymin, "ymin")
+    ymax = _finite_number(ymax, "ymax")
+    width = _validate.positive_int(width, "width")
+    height = _validate.positive_int(height, "height")
+    if not xmin < xmax:
+        raise ValueError(f"xmin must be less than xmax, got xmin={xmin!r} "
+                         f"and xmax={xmax!r}")
+    if not ymin < ymax:
+        raise ValueError(f"ymin must be less than ymax, got ymin={ymin!r} "
+                         f"and ymax={ymax!r}")
+    x = np.linspace(xmin, xmax, width)
+    y = np.linspace(ymin, ymax, height)
+    cr, ci = np.meshgrid(x, y)
+    return cr, ci
+
+
+# ------------------------------------------------------------- the checks
+
+
+def _check_points(cr, ci):
+    """cr and ci: JAX or NumPy float arrays of one shape (not converted)."""
+    for value, name in ((cr, "cr"), (ci, "ci")):
+        if not isinstance(value, (jax.Array, np.ndarray)):
+            raise TypeError(f"{name} must be a JAX or NumPy array, got "
+                            f"{_validate._describe(value)}")
+        if not jnp.issubdtype(value.dtype, jnp.floating):
+            raise TypeError(f"{name} must have a floating-point dtype, got "
+                            f"dtype {value.dtype}")
+    if cr.shape != ci.shape:
+        raise ValueError(f"cr and ci must have the same shape, got shapes "
+                         f"{cr.shape} and {ci.shape}")
+
+
+def _check_point(value, name: str):
+    """One coordinate: a real number or a 0-d float array (or tracer)."""
+    if isinstance(value, (jax.Array, np.ndarray)):
+        if value.ndim != 0 or not jnp.issubdtype(value.dtype, jnp.floating):
+            raise TypeError(
+                f"{name} must be a real number or a 0-d float array, got "
+                f"{_validate._describe(value)}")
+        return value
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number or a 0-d float "
+                        f"array, got {_validate._describe(value)}")
+    return float(value)
+
+
+def _same_float_dtype(cr, ci):
+    """One float dtype for both: a mixed pair would change the loop types."""
+    dtype = jnp.result_type(cr, ci)
+    return cr.astype(dtype), ci.astype(dtype)
+
+
+# ------------------------------------------------------ pure Python loops
+
+
+def _escape_count_python(cr: float, ci: float, max_iter: int) -> int:
+    zr = zi = 0.0
+    for k in range(max_iter):
+        zr, zi = zr * zr - zi * zi + cr, 2 * zr * zi + ci
+        if zr * zr + zi * zi > 4:
+            return k
+    return max_iter
+
+
+def mandelbrot_python(cr, ci, max_iter: int) -> np.ndarray:
+    """Escape counts with plain Python loops, one pixel at a time.
+
+    Each pixel stops as soon as it escapes. The arithmetic uses Python
+    floats (float64), whatever the dtype of ``cr`` and ``ci``.
+
+    Args:
+      cr, ci: the real and imaginary parts of the points, JAX or NumPy
+        float arrays of one shape (from :func:`mandelbrot_grid`).
+      max_iter: the most updates per point (a positive integer).
+
+    Returns:
+      An int32 NumPy array of the shape of ``cr``.
+
+    Examples:
+      >>> print(mandelbrot_python(np.array([1.0, 2.0, 3.0, 0.0]),
+      ...                         np.zeros(4), max_iter=50))
+      [ 2  1  0 50]
+    """
+    _check_points(cr, ci)
+    max_iter = _validate.positive_int(max_iter, "max_iter")
+    shape = np.shape(cr)
+    counts = [_escape_count_python(r, i, max_iter) for r, i in
+              zip(np.ravel(cr).tolist(), np.ravel(ci).tolist())]
+    return np.array(counts, dtype=np.int32).reshape(shape)
+
+
+# ------------------------------------------------------ NumPy, vectorized
+
+
+def mandelbrot_numpy(cr, ci, max_iter: int) -> np.ndarray:
+    """Escape counts with whole-array NumPy operations.
+
+    Every step updates every pixel; a pixel that has escaped is held at
+    ``z = 2``. The arithmetic is in the dtype of ``cr`` and ``ci``.
+
+    Args:
+      cr, ci: the real and imaginary parts of the points, JAX or NumPy
+        float arrays of one shape (from :func:`mandelbrot_grid`).
+      max_iter: the most updates per point (a positive integer).
+
+    Returns:
+      An int32 NumPy array of the shape of ``cr``.
+
+    Examples:
+      >>> print(mandelbrot_numpy(np.array([1.0, 2.0, 3.0, 0.0]),
+      ...                        np.zeros(4), max_iter=50))
+      [ 2  1  0 50]
+    """
+    _check_points(cr, ci)
+    max_iter = _validate.positive_int(max_iter, "max_iter")
+    cr, ci = np.asarray(cr), np.asarray(ci)
+    zr, zi = np.zeros_like(cr), np.zeros_like(ci)
+    counts = np.full(cr.shape, max_iter, dtype=np.int32)
+    for k in range(max_iter):
+        zr, zi = zr * zr - zi * zi + cr, 2 * zr * zi + ci
+        escaped = zr * zr + zi * zi > 4
+        counts[escaped & (counts == max_iter)] = k
+        zr[escaped], zi[escaped] = 2, 0
+    return counts
+
+
+# ------------------------------------------------- JAX, whole-array, jit
+
+
+@jax.jit
+def _mandelbrot_jax(cr, ci, max_iter):
+    cr, ci = _same_float_dtype(cr, ci)
+
+    def step(k, state):
+        zr, zi, counts = state
+        zr, zi = zr * zr - zi * zi + cr, 2 * zr * zi + ci
+        escaped = zr * zr + zi * zi > 4
+        counts = jnp.where(escaped & (counts == max_iter), k, counts)
+        return (jnp.where(escaped, 2, zr), jnp.where(escaped, 0, zi),
+                counts.astype(jnp.int32))
+
+    zeros = jnp.zeros_like(cr)
+    counts = jnp.full(cr.shape, max_iter, dtype=jnp.int32)
+    return lax.fori_loop(0, max_iter, step, (zeros, zeros, counts))[2]
+
+
+def mandelbrot_jax(cr, ci, max_iter: int) -> jax.Array:
+    """Escape counts with whole-array JAX operations, compiled with ``jit``.
+
+    The NumPy algorithm, with the loop over steps in ``lax.fori_loop`` so
+    that XLA compiles the whole computation into one program (compiled
+    once per shape and dtype of ``cr``; ``max_iter`` is a traced value,
+    so changing it does not recompile).
+
+    Args:
+      cr, ci: the real and imaginary parts of the points, JAX or NumPy
+        float arrays of one shape (from :func:`mandelbrot_grid`).
+      max_iter: the most updates per point (a positive integer).
+
+    Returns:
+      An int32 JAX array of the shape of ``cr``.
+
+    Examples:
+      >>> mandelbrot_jax(np.array([1.0, 2.0, 3.0, 0.0]), np.zeros(4), 50)
+      Array([ 2,  1,  0, 50], dtype=int32)
+    """
+    _check_points(cr, ci)
+    max_iter = _validate.positive_int(max_iter, "max_iter")
+    return _mandelbrot_jax(cr, ci, jnp.int32(max_iter))
+
+
+# ----------------------------------------------- JAX, one point, vmapped
+
+
+def _escape_count(cr, ci, max_iter):
+    cr, ci = _same_float_dtype(cr, ci)
+
+    def step(k, state):
+        zr, zi, count = state
+        zr, zi = zr * zr - zi * zi + cr, 2 * zr * zi + ci
+        escaped = zr * zr + zi * zi > 4
+        count = jnp.where(escaped & (count == max_iter), k, count)
+        return (jnp.where(escaped, 2, zr), jnp.where(escaped, 0, zi),
+                count.astype(jnp.int32))
+
+    zero = jnp.zeros_like(cr)
+    count = jnp.asarray(max_iter, dtype=jnp.int32)
+    return lax.fori_loop(0, max_iter, step, (zero, zero, count))[2]
+
+
+def escape_count(cr, ci, max_iter: int) -> jax.Array:
+    """The escape count of one point ``c = cr + i*ci``, in JAX.
+
+    Written for one point, with ``lax.fori_loop`` over the steps, so that
+    ``jax.vmap`` can map it over many (see :func:`mandelbrot_vmap`). It
+    runs all ``max_iter`` steps and holds an escaped point at ``z = 2``.
+
+    Args:
+      cr, ci: the real and imaginary parts, Python numbers or 0-d float
+        arrays (tracers under ``jit`` and ``vmap`` too).
+      max_iter: the most updates (a positive Python integer).
+
+    Returns:
+      A 0-d int32 JAX array.
+
+    Examples:
+      >>> escape_count(1.0, 0.0, max_iter=50)
+      Array(2, dtype=int32)
+      >>> escape_count(-1.0, 0.0, max_iter=50)   # -1, 0, -1, 0, ...
+      Array(50, dtype=int32)
+    """
+    cr = _check_point(cr, "cr")
+    ci = _check_point(ci, "ci")
+    max_iter = _validate.positive_int(max_iter, "max_iter")
+    return _escape_count(jnp.asarray(cr), jnp.asarray(ci), max_iter)
+
+
+@jax.jit
+def _mandelbrot_vmap(cr, ci, max_iter):
+    per_pixel = jax.vmap(_escape_count, in_axes=(0, 0, None))
+    return per_pixel(cr.ravel(), ci.ravel(), max_iter).reshape(cr.shape)
+
+
+def mandelbrot_vmap(cr, ci, max_iter: int) -> jax.Array:
+    """Escape counts with :func:`escape_count` vectorized by ``jax.vmap``.
+
+    The per-point function is mapped over all pixels (flattened) with
+    ``jax.vmap`` and compiled with ``jax.jit``: you write the loop for one
+    point, JAX makes it work on arrays.
+
+    Args:
+      cr, ci: the real and imaginary parts of the points, JAX or NumPy
+        float arrays of one shape (from :func:`mandelbrot_grid`).
+      max_iter: the most updates per point (a positive integer).
+
+    Returns:
+      An int32 JAX array of the shape of ``cr``.
+
+    Examples:
+      >>> mandelbrot_vmap(np.array([1.0, 2.0, 3.0, 0.0]), np.zeros(4), 50)
+      Array([ 2,  1,  0, 50], dtype=int32)
+    """
+    _check_points(cr, ci)
+    max_iter = _validate.positive_int(max_iter, "max_iter")
+    return _mandelbrot_vmap(cr, ci, jnp.int32(max_iter))

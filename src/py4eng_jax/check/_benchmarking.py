@@ -1,0 +1,209 @@
+"""Checkers for the exercises of the benchmarking chapter."""
+
+from __future__ import annotations
+
+import functools
+import math
+import numbers
+import time
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax.extend.core import jaxprs_in_params
+
+from .. import _mandelbrot
+from .._checking import (CheckFailed, call, checker, fail, jittable,
+                         require_array)
+
+__all__ = ["honest_times", "escape_count_while"]
+
+
+# ------------------------------------------------------------ exercise 1
+
+# The checker's first call of f sleeps this long, standing in for the
+# compilation that a first call of a jitted function pays.
+_FIRST_CALL_S = 0.4
+_REPEAT = 3
+
+
+@jax.jit
+def _work(x):
+    """A few ms of matrix products on a laptop CPU, run asynchronously."""
+    for _ in range(4):
+        x = jnp.tanh(x @ x)
+    return x
+
+
+@functools.lru_cache(maxsize=None)
+def _work_input() -> jax.Array:
+    return jax.random.normal(jax.random.key(0), (500, 500)) / 30
+
+
+def _run_time_of_work(x) -> float:
+    """The fastest of a few blocked runs of the work: what a call costs."""
+    jax.block_until_ready(_work(x))
+    best = math.inf
+    for _ in range(5):
+        start = time.perf_counter()
+        jax.block_until_ready(_work(x))
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def _as_times(got) -> list[float]:
+    if isinstance(got, (str, bytes)) or not hasattr(got, "__len__"):
+        raise fail(f"honest_times should return a list of {_REPEAT} times "
+                   f"in seconds, got {type(got).__name__} {got!r:.60}.")
+    times = []
+    for t in got:
+        if isinstance(t, bool) or not isinstance(
+                t, (numbers.Real, np.floating)):
+            raise fail(f"Each time should be a number of seconds, got "
+                       f"{type(t).__name__} {t!r:.60}.")
+        times.append(float(t))
+    return times
+
+
+@checker("honest_times")
+def honest_times(fn) -> str:
+    """Check ``honest_times(f, x, repeat)``: warm up once, then block."""
+    x = _work_input()
+    calls = []
+
+    def f(x):
+        calls.append(1)
+        if len(calls) == 1:
+            time.sleep(_FIRST_CALL_S)   # like the compilation of a jit
+        return _work(x)
+
+    times = _as_times(call(fn, f, x, _REPEAT))
+    cost = _run_time_of_work(x)     # (waits for any work still queued)
+    if len(times) != _REPEAT:
+        raise fail(f"With repeat={_REPEAT}, honest_times should return "
+                   f"{_REPEAT} times (one per timed call), got "
+                   f"{len(times)}.")
+    if len(calls) == _REPEAT:
+        raise fail(
+            f"f was called {_REPEAT} times, all of them timed: there is no "
+            f"warm-up. The first call of a jitted function traces and "
+            f"compiles it; call f(x) once, untimed, before the loop.")
+    if len(calls) != _REPEAT + 1:
+        raise fail(
+            f"f was called {len(calls)} times for repeat={_REPEAT}; expected "
+            f"{_REPEAT + 1}: one untimed warm-up call, then one timed call "
+            f"per repeat.")
+    if min(times) > 1.0 and min(times) > 50 * cost:
+        raise fail(f"Your times ({min(times):.3g} and up) look too large: "
+                   f"return seconds, as time.perf_counter() measures them.")
+    if max(times) >= 0.9 * _FIRST_CALL_S:
+        raise fail(
+            f"One of your times ({max(times):.3f} s) includes the slow "
+            f"first call. Make the warm-up call before the loop, and start "
+            f"the clock only for the calls you keep.")
+    if min(times) < 0.3 * cost:
+        raise fail(
+            f"Your times ({min(times) * 1e3:.3f} ms and up) are far shorter "
+            f"than the computation ({cost * 1e3:.1f} ms): they measure only "
+            f"the dispatch. JAX returns before the work is done; wait for "
+            f"it with jax.block_until_ready(f(x)) before you stop the "
+            f"clock.")
+    return (f"Correct: one warm-up call, then {_REPEAT} timed calls that "
+            f"each wait for their result.")
+
+
+# ------------------------------------------------------------ exercise 2
+
+# (cr, ci) of test points. The orbits of the integer points (1, -1, i) are
+# integers, computed exactly in any precision; the counts of the others
+# are far from any rounding doubt: float32 and float64 agree on them, and
+# on their neighbours, for max_iter 50 and 100.
+_POINTS = [(1.0, 0.0), (-0.75, 0.2), (0.26, 0.0), (-2.1, 0.0), (0.5, 0.5),
+           (-0.1, 0.9), (-1.3, 0.1), (-1.0, 0.0), (0.0, 1.0), (0.3, 0.5)]
+
+
+def _expected_count(cr: float, ci: float, max_iter: int) -> int:
+    return _mandelbrot._escape_count_python(cr, ci, max_iter)
+
+
+def _primitives(jaxpr) -> set[str]:
+    """Names of the primitives in a jaxpr, inside loops and jits too."""
+    names = set()
+    for eqn in jaxpr.eqns:
+        names.add(eqn.primitive.name)
+        for sub in jaxprs_in_params(eqn.params):
+            names |= _primitives(sub)
+    return names
+
+
+def _one_count(fn, cr, ci, max_iter, shown) -> int:
+    got = require_array(call(fn, jnp.float32(cr), jnp.float32(ci), max_iter),
+                        "the escape count")
+    if got.shape != ():
+        raise fail(f"The escape count of one point should be one number "
+                   f"(0-d), got shape {got.shape}, for {shown}.")
+    if not np.issubdtype(got.dtype, np.integer):
+        raise fail(f"The escape count should be an integer, got dtype "
+                   f"{got.dtype}, for {shown}. Count with an int (start "
+                   f"at 0) and add 1 per step.")
+    return int(got)
+
+
+@checker("escape_count_while")
+def escape_count_while(fn) -> str:
+    """Check ``escape_count(cr, ci, max_iter)`` written with while_loop."""
+    _one_count(fn, 1.0, 0.0, 50, "c = 1.0 + 0.0i and max_iter=50")
+
+    cr, ci = _POINTS[1]
+    shown = f"c = {cr} + {ci}i and max_iter=50"
+    try:
+        got = jittable(lambda a, b: fn(a, b, 50), jnp.float32(cr),
+                       jnp.float32(ci))
+    except CheckFailed as stop:
+        raise fail(f"{stop.feedback.message} A Python while loop cannot "
+                   f"test a traced value: use lax.while_loop(cond_fun, "
+                   f"body_fun, init_val).")
+    if np.shape(got) != ():
+        raise fail(f"Under jax.jit your function returns shape "
+                   f"{np.shape(got)} for {shown}; expected one number.")
+
+    crs = jnp.array([p[0] for p in _POINTS], dtype=jnp.float32)
+    cis = jnp.array([p[1] for p in _POINTS], dtype=jnp.float32)
+    for max_iter in (50, 100):
+        try:
+            got = np.asarray(jax.jit(jax.vmap(
+                lambda a, b: fn(a, b, max_iter)))(crs, cis))
+        except Exception as err:
+            raise fail(f"Your function works for one point but not under "
+                       f"jax.vmap: {type(err).__name__}: {err}")
+        want = [_expected_count(a, b, max_iter) for a, b in _POINTS]
+        if got.shape != (len(_POINTS),):
+            raise fail(f"Under jax.vmap over {len(_POINTS)} points your "
+                       f"function returns shape {got.shape}, expected "
+                       f"({len(_POINTS)},).")
+        wrong = [(f"c = {a} + {b}i and max_iter={max_iter}", int(g), w)
+                 for (a, b), g, w in zip(_POINTS, got, want) if g != w]
+        if wrong:
+            first, got_one, want_one = wrong[0]
+            escaping = [w for w in wrong if w[2] < max_iter]
+            if escaping and all(g == w + 1 for _, g, w in escaping):
+                raise fail(
+                    f"Off by one: for {first} expected {want_one}, got "
+                    f"{got_one}. Count only the updates after which z is "
+                    f"still inside |z| <= 2: for c = 1, z = 1, 2, 5 gives "
+                    f"2.")
+            raise fail(f"Wrong escape count for {first}: expected "
+                       f"{want_one}, got {got_one}.")
+
+    jaxpr = jax.make_jaxpr(lambda a, b: fn(a, b, 50))(jnp.float32(cr),
+                                                      jnp.float32(ci))
+    if "while" not in _primitives(jaxpr.jaxpr):
+        raise fail(
+            "Your counts are right, but there is no lax.while_loop in your "
+            "function: it always runs max_iter steps (a Python loop is "
+            "unrolled into the program, and lax.fori_loop with fixed "
+            "bounds runs them all). Use lax.while_loop with a condition "
+            "that stops when z leaves the circle.")
+    return ("Correct: your counts match for ten points and two values of "
+            "max_iter, under jax.jit and jax.vmap, with a loop that stops "
+            "when the point escapes.")

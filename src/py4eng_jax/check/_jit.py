@@ -1,0 +1,168 @@
+"""Checkers for the exercises of the jit chapter."""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .. import _xor
+from .._checking import (CheckFailed, call, checker, fail, jittable,
+                         require_array, same_values)
+from ._autodiff import _xor_cases
+
+__all__ = ["clip_by_norm", "xor_train_step"]
+
+# The errors that mean "this function cannot be traced by jit".
+_NOT_TRACEABLE = (jax.errors.ConcretizationTypeError,
+                  jax.errors.TracerArrayConversionError)
+
+
+def _call(fn, *args):
+    """:func:`call`, but an untraceable jitted function gets the jit hint.
+
+    A function that is already jitted fails *when called* if its body
+    cannot be traced; that deserves the "not jittable" hint, not the raw
+    error.
+    """
+    try:
+        return call(fn, *args)
+    except CheckFailed as stop:
+        if isinstance(stop.__context__, _NOT_TRACEABLE):
+            jittable(fn, *args)  # raises the "not jittable" hint
+        raise
+
+
+# ---------------------------------------------------------------- jit-ex1
+
+def _clip_cases():
+    """(shown, g, max_norm, expected): inside, outside, a matrix, zero."""
+    g = np.array([3.0, 4.0], dtype=np.float32)  # norm 5
+    m = np.array([[1.0, 2.0, 2.0], [0.0, 4.0, 0.0]], dtype=np.float32)
+    return [
+        ("g = [3., 4.] and max_norm = 10.0", g, 10.0, g),
+        ("g = [3., 4.] and max_norm = 1.0", g, 1.0, g / 5),
+        ("g = [[1., 2., 2.], [0., 4., 0.]] and max_norm = 2.5", m, 2.5,
+         m / 2),
+        ("g = [0., 0., 0.] and max_norm = 1.0",
+         np.zeros(3, dtype=np.float32), 1.0, np.zeros(3, dtype=np.float32)),
+    ]
+
+
+def _check_clipped(got, expected, shown: str) -> None:
+    got = require_array(got, "the clipped gradient")
+    if got.shape == expected.shape and np.isnan(got.astype(float)).any():
+        raise fail(
+            f"Your result contains nan for {shown}: dividing by a norm of 0 "
+            f"gives nan. Select g itself wherever no clipping is needed.")
+    same_values(got, expected, what="the clipped gradient", shown=shown)
+
+
+@checker("clip_by_norm")
+def clip_by_norm(clip) -> str:
+    """Check ``clip(g, max_norm)``: scale ``g`` down to norm ``max_norm``.
+
+    The result must equal ``g * max_norm / norm(g)`` where the norm of
+    ``g`` exceeds ``max_norm``, and ``g`` itself elsewhere, eagerly and
+    under ``jax.jit``.
+    """
+    cases = _clip_cases()
+    for shown, g, max_norm, expected in cases:
+        got = _call(clip, jnp.asarray(g), max_norm)
+        _check_clipped(got, expected, shown)
+    for shown, g, max_norm, expected in cases:
+        got = jittable(clip, jnp.asarray(g), max_norm)
+        _check_clipped(got, expected, shown + " under jax.jit")
+    return ("Correct: your clip gives the right result for gradients "
+            "inside and outside the ball, a matrix and the zero vector, "
+            "with and without jax.jit.")
+
+
+# ---------------------------------------------------------------- jit-ex2
+
+def _solved_params():
+    """Hand-made parameters that get all four XOR examples right.
+
+    Hidden unit 1 is an OR of the inputs, hidden unit 2 an AND; the output
+    is "OR but not AND".
+    """
+    w1 = jnp.array([[5.0, 5.0, 0.0], [5.0, 5.0, 0.0]])
+    b1 = jnp.array([-2.5, -7.5, 0.0])
+    w2 = jnp.array([5.0, -5.0, 0.0])
+    b2 = jnp.array([-5.0])
+    return w1, b1, w2, b2
+
+
+def _train_step_cases():
+    X, Y = _xor.xor_data()
+    for (shown, params, _, _), lr in zip(_xor_cases(), (1.0, 0.5, 2.0)):
+        yield f"{shown} and lr = {lr}", params, X, Y, lr
+    yield ("hand-made parameters that solve XOR and lr = 1.0",
+           _solved_params(), X, Y, 1.0)
+
+
+_NAMES = ("w1", "b1", "w2", "b2")
+
+
+@checker("xor_train_step")
+def xor_train_step(train_step) -> str:
+    """Check a jitted ``train_step(params, X, Y, lr)`` for the XOR network.
+
+    It must return ``(new_params, loss, all_correct)``: the parameters after
+    one gradient-descent step, and the loss and the all-right flag of the
+    parameters *before* the step; and it must be compiled with ``jax.jit``.
+    """
+    for shown, params, X, Y, lr in _train_step_cases():
+        out = _call(train_step, params, X, Y, lr)
+        if not isinstance(out, (tuple, list)) or len(out) != 3:
+            raise fail(
+                f"train_step should return three things, (new_params, "
+                f"loss, all_correct); got {_describe(out)}.")
+        new, value, right = out
+        if not isinstance(new, (tuple, list)) or len(new) != 4:
+            raise fail(
+                f"The first thing returned should be the new parameters, a "
+                f"tuple (w1, b1, w2, b2) of four arrays; got "
+                f"{_describe(new)}.")
+        expected = _xor.gd_step(params, X, Y, lr)
+        for name, got_p, exp_p in zip(_NAMES, new, expected):
+            same_values(got_p, exp_p, what=f"the new {name}", shown=shown)
+
+        value = require_array(value, "the loss")
+        if value.ndim != 0:
+            raise fail(f"The loss should be one number (a 0-d array), got "
+                       f"shape {value.shape}.")
+        before = _xor.loss(params, X, Y)
+        after = _xor.loss(expected, X, Y)
+        if (not np.allclose(value, before, rtol=1e-5)
+                and np.allclose(value, after, rtol=1e-5)):
+            raise fail(
+                f"Your loss is that of the parameters after the step, for "
+                f"{shown}. Report the loss of the parameters you were "
+                f"given, before the step: the one jax.value_and_grad "
+                f"returns.")
+        same_values(value, before, what="the loss", shown=shown)
+
+        right = require_array(right, "all_correct")
+        if right.ndim != 0:
+            raise fail(f"all_correct should be one boolean (a 0-d array), "
+                       f"got shape {right.shape}: did you forget jnp.all?")
+        same_values(right, _xor.all_correct(params, X, Y),
+                    what="all_correct", shown=shown)
+
+    if not isinstance(train_step, jax.stages.Wrapped):
+        raise fail(
+            "Your train_step gives the right answers but is not compiled: "
+            "wrap it in jax.jit, or put @jax.jit on the line above its "
+            "def.")
+    return ("Correct: one compiled call gives the new parameters, the loss "
+            "and the check, for four sets of parameters and learning "
+            "rates.")
+
+
+def _describe(value) -> str:
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of {len(value)}"
+    if isinstance(value, (jax.Array, np.ndarray)):
+        return f"an array of shape {value.shape}"
+    return f"a {type(value).__name__}"

@@ -1,0 +1,260 @@
+"""Checkers for the exercises of the pytrees chapter.
+
+The answers must work for *any* pytree, so each checker tries a flat tuple
+first, then a dict and a nested tree. A function that passes the tuple but
+fails on a dict almost always iterates over the container itself (a dict
+yields its keys); the hint then points to ``jax.tree.leaves`` and
+``jax.tree.map``.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax.tree_util import keystr
+
+from .. import _xor
+from .._checking import (CheckFailed, Feedback, call, checker, fail,
+                         jittable, require_array, same_values)
+
+__all__ = ["global_norm", "clip_by_global_norm", "dense_pytree"]
+
+
+def _cases():
+    """(shown, tree): a flat tuple, a dict, the XOR network as nested tree."""
+    subkey, _ = jax.random.split(jax.random.key(9))
+    w1, b1, w2, b2 = _xor.init_params(subkey)
+    return [
+        ("the tuple (jnp.array([3.0]), jnp.array([4.0]))",
+         (jnp.array([3.0]), jnp.array([4.0]))),
+        ("the dict {'w': jnp.array([[1.0, 2.0], [2.0, 0.0]]), "
+         "'b': jnp.array([0.0, 4.0, 4.0])}",
+         {"w": jnp.array([[1.0, 2.0], [2.0, 0.0]]),
+          "b": jnp.array([0.0, 4.0, 4.0])}),
+        ("the nested tree {'hidden': {'w': w1, 'b': b1}, "
+         "'output': [w2, b2]} of the XOR parameters",
+         {"hidden": {"w": w1, "b": b1}, "output": [w2, b2]}),
+    ]
+
+
+def _norm(tree) -> float:
+    return float(np.sqrt(sum(np.sum(np.asarray(x, np.float64) ** 2)
+                             for x in jax.tree.leaves(tree))))
+
+
+def _call_on(fn: Callable, args: tuple, shown: str, passed: str | None):
+    """Call ``fn(*args)``; if it crashes after a simpler tree passed, say
+    that the answer is not general."""
+    try:
+        return call(fn, *args)
+    except CheckFailed as stop:
+        if passed is None or stop.feedback.status != Feedback.FAIL:
+            raise
+        what = stop.feedback.message.removeprefix("Your function ")
+        raise fail(
+            f"Your function works on {passed}, but {what.rstrip('.')} "
+            f"for {shown}. "
+            f"Looping over the container works for a flat tuple or list, "
+            f"but a dict gives you its keys and a nested tree gives you "
+            f"containers, not arrays. Use jax.tree.leaves(tree) to reach "
+            f"every array, or jax.tree.map to build a new tree.")
+
+
+# ------------------------------------------------------------- pytrees-ex1
+
+@checker("global_norm")
+def global_norm(norm) -> str:
+    """Check ``global_norm(tree)``: the 2-norm of all the tree's numbers."""
+    passed = None
+    for shown, tree in _cases():
+        got = require_array(_call_on(norm, (tree,), shown, passed),
+                            "the global norm")
+        _check_norm(got, tree, shown)
+        passed = passed or shown
+    shown, tree = _cases()[-1]
+    got = require_array(jittable(norm, tree), "the global norm")
+    _check_norm(got, tree, shown + " under jax.jit")
+    return ("Correct: your global norm is right for a tuple, a dict and a "
+            "nested tree, and works under jax.jit.")
+
+
+def _check_norm(got: np.ndarray, tree, shown: str) -> None:
+    expected = _norm(tree)
+    if got.ndim != 0:
+        raise fail(
+            f"The global norm should be one number (a 0-d array), got shape "
+            f"{got.shape} for {shown}: combine the leaves into one sum "
+            f"before the square root.")
+    value = float(got)
+    if np.isclose(value, expected, rtol=1e-5):
+        return
+    if np.isclose(value, expected ** 2, rtol=1e-5):
+        raise fail(
+            f"For {shown} you returned {value:.4g}, the *squared* norm: "
+            f"take the square root of the sum of squares.")
+    leaf_norms = sum(np.linalg.norm(np.asarray(x).ravel())
+                     for x in jax.tree.leaves(tree))
+    if np.isclose(value, leaf_norms, rtol=1e-5):
+        raise fail(
+            f"For {shown} you returned {value:.4g}, the sum of each leaf's "
+            f"norm. The global norm is the square root of the sum of the "
+            f"squares of *all* numbers: add the leaves' sums of squares "
+            f"first, take one square root at the end.")
+    same_values(got, expected, what="the global norm", shown=shown)
+
+
+# ------------------------------------------------------------- pytrees-ex2
+
+@checker("clip_by_global_norm")
+def clip_by_global_norm(clip) -> str:
+    """Check ``clip_by_global_norm(tree, max_norm)``.
+
+    A tree whose global norm exceeds ``max_norm`` comes back with every
+    leaf scaled by the same factor ``max_norm / norm``; any other tree
+    comes back unchanged, in the same structure.
+    """
+    cases = _cases()
+    tuple_shown, tuple_tree = cases[0]
+    zeros = {"w": jnp.zeros((2, 2)), "b": jnp.zeros(3)}
+    runs = [
+        (tuple_shown + " (norm 5) and max_norm=10", tuple_tree, 10.0),
+        (tuple_shown + " (norm 5) and max_norm=1", tuple_tree, 1.0),
+        (cases[1][0] + " and max_norm=2", cases[1][1], 2.0),
+        (cases[2][0] + " and max_norm=0.5", cases[2][1], 0.5),
+        ("the all-zero dict {'w': jnp.zeros((2, 2)), 'b': jnp.zeros(3)} "
+         "and max_norm=1", zeros, 1.0),
+    ]
+    passed = None
+    for shown, tree, max_norm in runs:
+        got = _call_on(clip, (tree, max_norm), shown, passed)
+        _check_clipped(got, tree, max_norm, shown)
+        passed = passed or shown
+    shown, tree, max_norm = runs[3]
+    got = jittable(clip, tree, max_norm)
+    _check_clipped(got, tree, max_norm, shown + " under jax.jit")
+    return ("Correct: your clip shrinks long trees as a whole, leaves short "
+            "ones alone, keeps every structure, and works under jax.jit.")
+
+
+def _check_clipped(got, tree, max_norm: float, shown: str) -> None:
+    want, came = jax.tree.structure(tree), jax.tree.structure(got)
+    if came != want:
+        raise fail(
+            f"For {shown} your function returned a tree of another "
+            f"structure: expected {want}, got {came}. Build the result with "
+            f"jax.tree.map over the input, so it keeps the input's "
+            f"containers.")
+    norm = _norm(tree)
+    scale = min(1.0, max_norm / norm) if norm > 0 else 1.0
+    got_leaves = [require_array(x, "each leaf") for x in
+                  jax.tree.leaves(got)]
+    if any(np.isnan(x).any() for x in got_leaves):
+        raise fail(
+            f"For {shown} your result holds NaN. A tree of norm 0 must come "
+            f"back unchanged: avoid dividing by a zero norm, for instance "
+            f"with jnp.minimum(1.0, max_norm / norm) (which is 1 when norm "
+            f"is 0) or by dividing by jnp.maximum(norm, max_norm).")
+    expected = [np.asarray(x) * scale for x in jax.tree.leaves(tree)]
+    if all(g.shape == e.shape and np.allclose(g, e, rtol=1e-5, atol=1e-6)
+           for g, e in zip(got_leaves, expected)):
+        return
+    if scale == 1.0 and norm > 0 and np.isclose(
+            _norm(got), max_norm, rtol=1e-5):
+        raise fail(
+            f"For {shown} the tree is already shorter than max_norm, so it "
+            f"must come back unchanged, but yours was stretched to norm "
+            f"max_norm. Clipping only ever shrinks: scale by "
+            f"jnp.minimum(1.0, max_norm / norm).")
+    per_leaf = [np.asarray(x) * min(1.0, max_norm / n) if n > 0
+                else np.asarray(x)
+                for x in jax.tree.leaves(tree)
+                for n in [np.linalg.norm(np.asarray(x).ravel())]]
+    if all(g.shape == e.shape and np.allclose(g, e, rtol=1e-5, atol=1e-6)
+           for g, e in zip(got_leaves, per_leaf)):
+        raise fail(
+            f"For {shown} you clipped each leaf by its own norm. That "
+            f"changes the direction of the whole tree; scale every leaf by "
+            f"the same factor, computed from the global norm.")
+    for (path, _), g, e in zip(jax.tree.leaves_with_path(tree), got_leaves,
+                               expected):
+        same_values(g, e, what=f"the leaf at {keystr(path) or 'the root'}",
+                    shown=shown)
+
+
+# ------------------------------------------------------------- pytrees-ex3
+
+@checker("dense_pytree")
+def dense_pytree(Dense) -> str:
+    """Check that the class ``Dense(w, b, activation)`` is a pytree whose
+    leaves are ``w`` and ``b`` and whose ``activation`` is static."""
+    w = jnp.arange(6.0).reshape(2, 3)
+    b = jnp.array([0.5, -0.5, 1.0])
+    made = "Dense(w, b, 'relu')"
+    try:
+        layer = Dense(w, b, "relu")
+    except Exception as err:
+        raise fail(f"{made} raised {type(err).__name__}: {err}. Keep the "
+                   f"constructor Dense(w, b, activation).")
+    leaves = jax.tree.leaves(layer)
+    if len(leaves) == 1 and leaves[0] is layer:
+        raise CheckFailed(Feedback(
+            Feedback.NOT_ATTEMPTED,
+            f"Not attempted yet: JAX still treats {made} as one leaf. "
+            f"Register Dense as a pytree node, then run this cell again."))
+    if any(isinstance(x, str) for x in leaves):
+        raise fail(
+            f"The activation name is a leaf of {made}: jax.tree.map would "
+            f"apply functions to the string, and jax.jit would refuse it. "
+            f"Return it as the auxiliary data of flatten (or declare the "
+            f"field static), not among the children.")
+    if (len(leaves) != 2 or not all(
+            isinstance(x, jax.Array) and x.shape == y.shape
+            and bool(jnp.array_equal(x, y)) for x, y in zip(leaves, (w, b)))):
+        shapes = [getattr(x, "shape", type(x).__name__) for x in leaves]
+        raise fail(
+            f"The leaves of {made} should be [w, b], in that order: "
+            f"expected shapes [(2, 3), (3,)], got {shapes}.")
+    try:
+        doubled = jax.tree.map(lambda x: 2 * x, layer)
+    except Exception as err:
+        raise fail(
+            f"jax.tree.map over {made} raised {type(err).__name__}: {err}. "
+            f"Check unflatten: JAX calls it as unflatten(aux_data, "
+            f"children).")
+    if type(doubled) is not Dense:
+        raise fail(
+            f"jax.tree.map over {made} returned a "
+            f"{type(doubled).__name__}, not a Dense: unflatten should build "
+            f"a Dense from the auxiliary data and the children.")
+    if getattr(doubled, "activation", None) != "relu":
+        raise fail(
+            f"jax.tree.map over {made} lost the activation (got "
+            f"{getattr(doubled, 'activation', None)!r}): unflatten must "
+            f"pass the auxiliary data back into the new Dense.")
+    if not (jnp.array_equal(doubled.w, 2 * w)
+            and jnp.array_equal(doubled.b, 2 * b)):
+        raise fail(
+            f"jax.tree.map(lambda x: 2 * x, {made}) put the arrays back in "
+            f"the wrong places: unflatten must give the children to w and "
+            f"b in the order flatten returned them.")
+    if jax.tree.structure(layer) == jax.tree.structure(
+            Dense(w, b, "tanh")):
+        raise fail(
+            "Two layers that differ only in their activation have the same "
+            "tree structure: the activation must be part of the auxiliary "
+            "data, so that jit compiles each activation separately.")
+
+    def apply(layer, x):   # Python control flow on the static field
+        act = jnp.tanh if layer.activation == "tanh" else jax.nn.relu
+        return act(x @ layer.w + layer.b)
+
+    x = jnp.array([[1.0, -1.0]])
+    out = jittable(apply, layer, x)
+    same_values(out, jax.nn.relu(x @ w + b), what="a jitted layer",
+                shown=made)
+    return ("Correct: Dense is a pytree with leaves [w, b]; its activation "
+            "travels in the tree structure, so jax.tree.map keeps it and "
+            "jax.jit treats it as static.")

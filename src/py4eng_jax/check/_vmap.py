@@ -1,0 +1,191 @@
+"""Checkers for the exercises of the vmap chapter.
+
+Besides shapes, values and ``jit``, these checkers tell whether a function
+is *vectorized*: whether it lets JAX handle the batch in one program, or
+loops over the rows in Python. A Python loop leaves its trace in the
+program JAX records (its jaxpr): one copy of the loop body per row. So the
+checker traces the function for two batch sizes; a vectorized function
+gives a program of the same size for both.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import jax
+import jax.extend.core as jex
+import jax.numpy as jnp
+import numpy as np
+
+from .. import _xor
+from .._checking import (CheckFailed, call, checker, fail, jittable,
+                         require_array, same_values)
+
+__all__ = ["nearest_rows", "ensemble_losses"]
+
+
+def _count_equations(jaxpr: jex.Jaxpr) -> int:
+    """Operations in a jaxpr, including those of nested jaxprs (jit...)."""
+    return sum(1 + sum(_count_equations(sub)
+                       for sub in jex.jaxprs_in_params(eqn.params))
+               for eqn in jaxpr.eqns)
+
+
+def program_size(fn: Callable, *args) -> int:
+    """How many operations JAX records when it traces ``fn(*args)``.
+
+    Examples:
+      >>> import jax.numpy as jnp
+      >>> program_size(lambda x: (2 * x).sum(), jnp.ones(3))
+      2
+    """
+    return _count_equations(jax.make_jaxpr(fn)(*args).jaxpr)
+
+
+def require_vectorized(fn: Callable, small: tuple, large: tuple, *,
+                       rows: str, one: str) -> None:
+    """Fail unless ``fn`` traces to the same size for both batch sizes.
+
+    ``small`` and ``large`` are argument tuples that differ only in how
+    many ``rows`` (e.g. "rows of Q") they hold, the larger twice as many;
+    ``one`` names one of them in the hint (e.g. "one row").
+    """
+    n_small, n_large = program_size(fn, *small), program_size(fn, *large)
+    if n_small != n_large:
+        raise fail(
+            f"Your function is not vectorized: its program grows with the "
+            f"number of {rows} ({n_small} operations for a small batch, "
+            f"{n_large} for a batch twice as large), so it loops over them "
+            f"in Python. Write the work for {one} and let jax.vmap map "
+            f"it over the batch.")
+
+
+def _answer(fn: Callable, *args):
+    """The student's answer, computed under ``jax.jit`` when that works.
+
+    One compilation is much cheaper than running a batched function op by
+    op. When ``jit`` fails, or the answer is ``None``, the function is
+    called as it is, so that "not attempted yet" and crashes get their own
+    hints (a function that only fails under ``jit`` gets the not-jittable
+    hint later, from :func:`~py4eng_jax._checking.jittable`).
+    """
+    try:
+        out = jax.jit(fn)(*args)
+    except Exception:  # any failure: let the plain call explain it
+        out = None
+    return call(fn, *args) if out is None else out
+
+
+def _integers(seed: int, shape: tuple, maxval: int) -> jax.Array:
+    """Random integers in [1, maxval), from NumPy: nothing to compile."""
+    rng = np.random.default_rng(seed)
+    return jnp.asarray(rng.integers(1, maxval, size=shape).astype(np.int32))
+
+
+# -- Exercise 1: the nearest row --------------------------------------------
+
+_SHOWN_Q = [[1, 2, 3, 4, 1], [4, 4, 4, 4, 4], [2, 1, 2, 1, 2]]
+
+
+def _nearest_expected(Q, Y) -> np.ndarray:
+    """Index of the nearest row of Y for each row of Q, by plain loops."""
+    Q, Y = np.asarray(Q), np.asarray(Y)
+    return np.array([int(np.argmin([(q != y).sum() for y in Y]))
+                     for q in Q])
+
+
+def _nearest_cases():
+    Y = jax.random.randint(jax.random.key(4), (10, 5), 1, 5)  # the chapter's
+    yield f"Q = {_SHOWN_Q} and the chapter's Y", jnp.array(_SHOWN_Q), Y
+    yield ("a random Q of shape (6, 8) and Y of shape (12, 8), values "
+           "from 1 to 3", _integers(6, (6, 8), 4), _integers(7, (12, 8), 4))
+
+
+@checker("nearest_rows")
+def nearest_rows(fn) -> str:
+    """Check ``nearest_rows(Q, Y)``: each row of Q's nearest row of Y."""
+    for shown, Q, Y in _nearest_cases():
+        got = require_array(_answer(fn, Q, Y), "the indices")
+        m, n = Q.shape[0], Y.shape[0]
+        if got.shape == (m, n):
+            raise fail(
+                f"Wrong shape for the indices: expected ({m},), got "
+                f"{got.shape}, for {shown}. That looks like the matrix of "
+                f"distances; the nearest row is where a row of it is "
+                f"smallest (argmin along the last axis).")
+        same_values(got, _nearest_expected(Q, Y), what="the indices",
+                    shown=shown)
+    jittable(fn, Q, Y)
+    require_vectorized(
+        fn, (_integers(8, (2, 6), 4), _integers(9, (3, 6), 4)),
+        (_integers(8, (4, 6), 4), _integers(9, (6, 6), 4)),
+        rows="rows of Q and Y", one="one row")
+    return ("Correct: your function finds the nearest rows for two inputs, "
+            "works under jax.jit and is vectorized.")
+
+
+# -- Exercise 2: the losses of an ensemble ------------------------------------
+
+def _key_params(seed: int, k: int) -> tuple[jax.Array, ...]:
+    """``k`` parameter sets from ``init_params``, stacked (as in the book)."""
+    sets = [_xor.init_params(key)
+            for key in jax.random.split(jax.random.key(seed), k)]
+    return tuple(jnp.stack(arrays) for arrays in zip(*sets))
+
+
+def _random_params(seed: int, k: int) -> tuple[jax.Array, ...]:
+    """``k`` standard-normal parameter sets, stacked, from NumPy."""
+    rng = np.random.default_rng(seed)
+    return tuple(
+        jnp.asarray(rng.standard_normal((k, *shape)).astype(np.float32))
+        for shape in ((2, 3), (3,), (3,), (1,)))
+
+
+def _ensemble_expected(stacked, X, Y) -> np.ndarray:
+    """The loss of each parameter set, in float64 NumPy."""
+    w1, b1, w2, b2 = (np.asarray(p, dtype=np.float64) for p in stacked)
+    X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
+    z = np.tanh(np.einsum("nd,kdh->knh", X, w1) + b1[:, None, :])
+    p = 1 / (1 + np.exp(-(np.einsum("knh,kh->kn", z, w2) + b2)))
+    return -(Y * np.log(p + _xor.EPS)
+             + (1 - Y) * np.log(1 - p + _xor.EPS)).mean(axis=1)
+
+
+def _ensemble_cases():
+    yield ("the 5 parameter sets `stacked` of the exercise cell (from "
+           "jax.random.key(0))", _key_params(0, 5))
+    yield "3 other random parameter sets", _random_params(1, 3)
+
+
+_MAPPED_X_HINT = (
+    "vmap found mapped axes of different sizes: it split the {k} parameter "
+    "sets and also the 4 rows of X and Y. Share X and Y between the calls "
+    "with in_axes=(0, None, None).")
+
+
+@checker("ensemble_losses")
+def ensemble_losses(fn) -> str:
+    """Check ``ensemble_losses(stacked, X, Y)``: one loss per parameter set."""
+    X, Y = _xor.xor_data()
+    for shown, stacked in _ensemble_cases():
+        k = stacked[0].shape[0]
+        try:
+            out = _answer(fn, stacked, X, Y)
+        except CheckFailed as stop:
+            if "inconsistent sizes" in stop.feedback.message:
+                raise fail(_MAPPED_X_HINT.format(k=k))
+            raise
+        got = require_array(out, "the losses")
+        if got.shape == ():
+            raise fail(
+                f"Wrong shape for the losses: expected ({k},), got one "
+                f"number, for {shown}. Return one loss per parameter set, "
+                f"not their mean or the loss of one set.")
+        same_values(got, _ensemble_expected(stacked, X, Y),
+                    what="the losses", shown=shown, rtol=1e-5, atol=1e-6)
+    jittable(fn, stacked, X, Y)
+    require_vectorized(fn, (_random_params(2, 2), X, Y),
+                       (_random_params(2, 4), X, Y),
+                       rows="parameter sets", one="one parameter set")
+    return ("Correct: your function gives the loss of every parameter set "
+            "for two ensembles, works under jax.jit and is vectorized.")

@@ -1,0 +1,194 @@
+"""Checkers of the parallel chapter: solutions pass, mistakes get hints.
+
+Here JAX sees one device, and the checkers use a mesh of that one device;
+the placement (the PartitionSpec) is still checked. A subprocess with four
+simulated devices checks that the solutions pass there too, and the hint
+that needs several devices.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import jax
+import pytest
+from jax.sharding import NamedSharding, PartitionSpec as P
+
+from py4eng_jax import check, gd_step, replicate, shard_rows
+
+# The chapter's solutions, as the notebook writes them.
+SOLUTIONS = textwrap.dedent("""
+    import jax
+    from jax.sharding import NamedSharding, PartitionSpec as P
+    from py4eng_jax import gd_step, replicate, shard_rows
+
+    def shard_columns(x, mesh):
+        axis = mesh.axis_names[0]
+        return jax.device_put(x, NamedSharding(mesh, P(None, axis)))
+
+    def data_parallel_step(params, X, Y, mesh):
+        step = jax.jit(gd_step)
+        return step(replicate(params, mesh), shard_rows(X, mesh),
+                    shard_rows(Y, mesh), 1.0)
+""")
+exec(SOLUTIONS)
+
+FOUR_DEVICES = """
+import json
+import jax
+jax.config.update("jax_num_cpu_devices", 4)
+from py4eng_jax import check
+""" + SOLUTIONS + """
+def params_on_device_0(params, X, Y, mesh):
+    params = jax.device_put(params, jax.devices()[0])
+    return jax.jit(gd_step)(params, shard_rows(X, mesh),
+                            shard_rows(Y, mesh), 1.0)
+
+print(json.dumps({
+    "columns": check.shard_columns(shard_columns).passed,
+    "step": check.data_parallel_step(data_parallel_step).passed,
+    "mixed": check.data_parallel_step(params_on_device_0).message,
+}))
+"""
+
+
+@pytest.fixture(scope="module")
+def four():
+    """Checker results in a subprocess whose JAX sees 4 CPU devices."""
+    env = dict(os.environ, JAX_PLATFORMS="cpu")
+    env.pop("XLA_FLAGS", None)
+    done = subprocess.run([sys.executable, "-c", FOUR_DEVICES], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# shard_columns
+
+def test_shard_columns_passes_the_solution():
+    """the chapter's solution passes"""
+    assert check.shard_columns(shard_columns).passed
+
+
+def test_shard_columns_stub_is_not_attempted():
+    """the empty exercise cell reports 'not attempted yet'"""
+    def stub(x, mesh):
+        ...
+
+    assert check.shard_columns(stub).status == "not attempted"
+
+
+def test_shard_columns_hints_at_rows():
+    """splitting the rows gets 'rows, not the columns'"""
+    def rows(x, mesh):
+        return jax.device_put(x, NamedSharding(mesh, P("batch")))
+
+    feedback = check.shard_columns(rows)
+    assert feedback.status == "fail"
+    assert "split the rows, not the columns" in feedback.message
+
+
+def test_shard_columns_hints_at_replicated():
+    """a full copy on every device gets the 'replicated' hint"""
+    def copies(x, mesh):
+        return jax.device_put(x, NamedSharding(mesh, P()))
+
+    assert "replicated" in check.shard_columns(copies).message
+
+
+def test_shard_columns_hints_at_a_single_device():
+    """returning x unplaced says it lives on a single device"""
+    feedback = check.shard_columns(lambda x, mesh: x * 1)
+    assert "lives on a single device" in feedback.message
+    assert "NamedSharding(mesh" in feedback.message
+
+
+def test_shard_columns_hints_at_changed_values():
+    """changing the values gets 'wrong values' with the input named"""
+    def doubled(x, mesh):
+        return shard_columns(2 * x, mesh)
+
+    feedback = check.shard_columns(doubled)
+    assert "Wrong values for the placed array" in feedback.message
+    assert "reshape(3, 2)" in feedback.message
+
+
+def test_shard_columns_hints_at_a_numpy_result():
+    """a NumPy array is not placed on any mesh"""
+    import numpy as np
+    feedback = check.shard_columns(lambda x, mesh: np.asarray(x))
+    assert "should be a JAX array placed on the mesh" in feedback.message
+
+
+# data_parallel_step
+
+def test_data_parallel_step_passes_the_solution():
+    """the chapter's solution passes"""
+    assert check.data_parallel_step(data_parallel_step).passed
+
+
+def test_data_parallel_step_stub_is_not_attempted():
+    """the empty exercise cell reports 'not attempted yet'"""
+    def stub(params, X, Y, mesh):
+        ...
+
+    assert check.data_parallel_step(stub).status == "not attempted"
+
+
+def test_data_parallel_step_hints_at_one_device():
+    """a plain gd_step on unplaced inputs ran on one device only"""
+    feedback = check.data_parallel_step(
+        lambda params, X, Y, mesh: gd_step(params, X, Y, 1.0))
+    assert feedback.status == "fail"
+    assert "came back on a single device" in feedback.message
+
+
+def test_data_parallel_step_hints_at_wrong_values():
+    """returning the old parameters gets 'wrong values' for w1"""
+    def no_step(params, X, Y, mesh):
+        return replicate(params, mesh)
+
+    feedback = check.data_parallel_step(no_step)
+    assert "Wrong values for the new w1" in feedback.message
+    assert "noisy_xor(jax.random.key(0), 8)" in feedback.message
+
+
+def test_data_parallel_step_hints_at_split_parameters():
+    """parameters split over the devices are not data parallelism"""
+    def split(params, X, Y, mesh):
+        new = data_parallel_step(params, X, Y, mesh)
+        w1, *rest = new
+        return (jax.device_put(w1, NamedSharding(mesh, P(None, "batch"))),
+                *rest)
+
+    feedback = check.data_parallel_step(split)
+    assert "is split over the devices" in feedback.message
+    assert "replicate them with P()" in feedback.message
+
+
+def test_data_parallel_step_hints_at_the_return_type():
+    """returning a dict instead of the tuple gets the structure hint"""
+    def as_dict(params, X, Y, mesh):
+        return dict(zip("abcd", data_parallel_step(params, X, Y, mesh)))
+
+    assert "tuple (w1, b1, w2, b2)" in check.data_parallel_step(
+        as_dict).message
+
+
+# With four simulated devices.
+
+def test_shard_columns_solution_passes_on_four_devices(four):
+    """the solution passes with 4 devices"""
+    assert four["columns"]
+
+
+def test_data_parallel_step_solution_passes_on_four_devices(four):
+    """the solution passes with 4 devices"""
+    assert four["step"]
+
+
+def test_data_parallel_step_hints_at_mixed_devices(four):
+    """parameters committed to device 0 get the 'replicate' hint"""
+    assert "mixed arrays committed to one device" in four["mixed"]

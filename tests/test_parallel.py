@@ -1,0 +1,276 @@
+"""Meshes, sharded batches and the layout picture (chapter parallel).
+
+This test process's JAX sees one CPU device. The properties that need
+several devices are checked in one subprocess that simulates four: the
+device count is fixed when JAX starts, so it cannot change in here.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from jax.sharding import Mesh
+
+from py4eng_jax import (device_mesh, gd_step, init_params, noisy_xor,
+                        replicate, shard_rows, sharding_grid)
+
+# Runs with four simulated CPU devices; prints one JSON object of results.
+FOUR_DEVICES = textwrap.dedent("""
+    import json
+    import jax
+    jax.config.update("jax_num_cpu_devices", 4)
+    import jax.numpy as jnp
+    import numpy as np
+    from py4eng_jax import (device_mesh, gd_step, init_params, noisy_xor,
+                            replicate, shard_rows, sharding_grid)
+
+    out = {"device_count": jax.device_count()}
+    mesh = device_mesh()
+    out["mesh_size"] = mesh.size
+    out["mesh_of_2"] = [d.id for d in device_mesh(2).devices.flat]
+    try:
+        device_mesh(5)
+    except ValueError as err:
+        out["too_many"] = str(err)
+
+    x = jnp.arange(16.0).reshape(8, 2)
+    xs = shard_rows(x, mesh)
+    out["row_blocks"] = sorted(
+        (s.device.id, s.index[0].start, s.index[0].stop)
+        for s in xs.addressable_shards)
+    out["same_values"] = bool(np.array_equal(xs, x))
+    out["grid_rows"] = sharding_grid(xs)
+    out["grid_replicated"] = sharding_grid(replicate(x, mesh))
+    out["grid_1d"] = sharding_grid(shard_rows(jnp.arange(8.0), mesh))
+    try:
+        shard_rows(jnp.arange(6.0), mesh)
+    except ValueError as err:
+        out["uneven"] = str(err)
+
+    # Data-parallel training against one device, waiting for each step.
+    X, Y = noisy_xor(jax.random.key(0), 64)
+    params = init_params(jax.random.key(1))
+    step = jax.jit(gd_step)
+    one, many = params, replicate(params, mesh)
+    Xs, Ys = shard_rows(X, mesh), shard_rows(Y, mesh)
+    for _ in range(20):
+        one = jax.block_until_ready(step(one, X, Y, 1.0))
+        many = jax.block_until_ready(step(many, Xs, Ys, 1.0))
+    out["trained_alike"] = all(
+        bool(np.allclose(a, b, rtol=1e-5, atol=1e-6))
+        for a, b in zip(one, many))
+    out["params_replicated"] = all(
+        len(p.sharding.device_set) == 4 and p.sharding.is_fully_replicated
+        for p in many)
+    print(json.dumps(out))
+""")
+
+
+@pytest.fixture(scope="module")
+def four():
+    """Results computed in a subprocess whose JAX sees 4 CPU devices."""
+    env = dict(os.environ, JAX_PLATFORMS="cpu")
+    env.pop("XLA_FLAGS", None)
+    done = subprocess.run([sys.executable, "-c", FOUR_DEVICES], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# With one device (this process).
+
+def test_device_mesh_uses_all_devices_by_default():
+    """device_mesh() is a 1-D mesh over every device, axis 'batch'"""
+    mesh = device_mesh()
+    assert isinstance(mesh, Mesh)
+    assert mesh.axis_names == ("batch",)
+    assert list(mesh.devices.flat) == jax.devices()
+
+
+def test_device_mesh_names_its_axis():
+    """the axis argument names the mesh's one axis"""
+    assert device_mesh(1, axis="data").axis_names == ("data",)
+
+
+def test_device_mesh_axis_type_is_auto():
+    """the mesh leaves intermediate shardings to the compiler (Auto)"""
+    assert device_mesh().axis_types == (jax.sharding.AxisType.Auto,)
+
+
+def test_shard_rows_keeps_the_values():
+    """shard_rows returns the same values, placed with P('batch')"""
+    x = jnp.arange(6.0).reshape(3, 2)
+    xs = shard_rows(x, device_mesh())
+    np.testing.assert_array_equal(xs, x)
+    assert tuple(xs.sharding.spec) == ("batch",)
+
+
+def test_shard_rows_accepts_numpy():
+    """a NumPy array is placed on the mesh too"""
+    xs = shard_rows(np.ones((2, 2)), device_mesh())
+    assert isinstance(xs, jax.Array)
+
+
+def test_replicate_keeps_the_tree():
+    """replicate returns the same pytree, every leaf with P()"""
+    params = init_params(jax.random.key(0))
+    copies = replicate(params, device_mesh())
+    assert isinstance(copies, tuple) and len(copies) == 4
+    for p, c in zip(params, copies):
+        np.testing.assert_array_equal(p, c)
+        assert tuple(c.sharding.spec) == ()
+
+
+def test_sharding_grid_of_one_device():
+    """an array on one device is one box labelled with that device"""
+    assert sharding_grid(jnp.ones((2, 3))) == (
+        "┌───────┐\n│ CPU 0 │\n└───────┘")
+
+
+def test_sharding_grid_of_a_scalar():
+    """a 0-d array is drawn as a single box"""
+    assert sharding_grid(jnp.float32(1.0)).count("CPU 0") == 1
+
+
+def test_noisy_xor_labels_follow_the_corners():
+    """row i lies near corner i % 4 and carries its XOR"""
+    X, Y = noisy_xor(jax.random.key(0), 12, noise=0.1)
+    corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])[np.arange(12) % 4]
+    assert np.abs(np.asarray(X) - corners).max() < 0.5
+    assert Y.tolist() == [0.0, 1.0, 1.0, 0.0] * 3
+
+
+def test_noisy_xor_without_noise_is_the_corners():
+    """noise=0 gives the corners exactly"""
+    X, _ = noisy_xor(jax.random.key(0), 4, noise=0)
+    assert X.tolist() == [[0, 0], [0, 1], [1, 0], [1, 1]]
+
+
+def test_noisy_xor_is_reproducible():
+    """the same key gives the same points"""
+    a, _ = noisy_xor(jax.random.key(3), 8)
+    b, _ = noisy_xor(jax.random.key(3), 8)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_data_parallel_step_on_one_device_mesh():
+    """a jitted gd_step on mesh-placed inputs equals the plain step"""
+    mesh = device_mesh()
+    X, Y = noisy_xor(jax.random.key(0), 8)
+    params = init_params(jax.random.key(1))
+    placed = jax.jit(gd_step)(replicate(params, mesh), shard_rows(X, mesh),
+                              shard_rows(Y, mesh), 1.0)
+    for a, b in zip(placed, gd_step(params, X, Y, 1.0)):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+# With four simulated devices (a subprocess).
+
+def test_subprocess_sees_four_devices(four):
+    """jax_num_cpu_devices gives the subprocess 4 devices and a 4-mesh"""
+    assert (four["device_count"], four["mesh_size"]) == (4, 4)
+
+
+def test_device_mesh_takes_the_first_n(four):
+    """device_mesh(2) uses devices 0 and 1"""
+    assert four["mesh_of_2"] == [0, 1]
+
+
+def test_shard_rows_gives_each_device_a_block(four):
+    """device i holds rows 2i to 2i+2 of an 8-row array"""
+    assert four["row_blocks"] == [[i, 2 * i, 2 * i + 2] for i in range(4)]
+    assert four["same_values"]
+
+
+def test_sharding_grid_draws_row_blocks(four):
+    """rows split over 4 devices are drawn as 4 stacked boxes"""
+    assert four["grid_rows"] == "\n".join([
+        "┌───────┐",
+        "│ CPU 0 │", "├───────┤",
+        "│ CPU 1 │", "├───────┤",
+        "│ CPU 2 │", "├───────┤",
+        "│ CPU 3 │",
+        "└───────┘"])
+
+
+def test_sharding_grid_draws_a_1d_array_as_a_row(four):
+    """a split 1-D array is drawn as one row of 4 boxes"""
+    lines = four["grid_1d"].splitlines()
+    assert len(lines) == 3
+    assert lines[1] == "│ CPU 0 │ CPU 1 │ CPU 2 │ CPU 3 │"
+
+
+def test_sharding_grid_labels_replicas(four):
+    """a replicated array is one box naming every device"""
+    assert four["grid_replicated"].splitlines()[1] == "│ CPU 0,1,2,3 │"
+
+
+def test_data_parallel_training_matches_one_device(four):
+    """20 steps on 4 devices give the one-device parameters (allclose)"""
+    assert four["trained_alike"]
+
+
+def test_data_parallel_training_keeps_params_replicated(four):
+    """after the steps every device holds a full copy of the parameters"""
+    assert four["params_replicated"]
+
+
+def test_device_mesh_rejects_more_devices_than_exist(four):
+    """asking for 5 of 4 devices names the count and the remedy"""
+    assert "at most the number of devices, 4, got 5" in four["too_many"]
+    assert "jax_num_cpu_devices" in four["too_many"]
+
+
+def test_shard_rows_rejects_uneven_rows(four):
+    """6 rows cannot be split over 4 devices, and the message says so"""
+    assert "divisible by the 4 devices" in four["uneven"]
+    assert "(6,)" in four["uneven"]
+
+
+# Bad input: each function names the argument and what came.
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: device_mesh(0), ValueError, r"n must be a positive integer"),
+    (lambda: device_mesh(2.0), TypeError, r"n must be a positive integer"),
+    (lambda: device_mesh(1, axis=3), TypeError, r"axis must be a string"),
+    (lambda: device_mesh(1, axis=""), ValueError, r"non-empty string"),
+    (lambda: shard_rows([1.0, 2.0], device_mesh()), TypeError,
+     r"x must be a JAX or NumPy array, got list"),
+    (lambda: shard_rows(jnp.float32(1.0), device_mesh()), ValueError,
+     r"at least one axis"),
+    (lambda: shard_rows(jnp.ones(2), "mesh"), TypeError,
+     r"mesh must be a jax.sharding.Mesh, got str"),
+    (lambda: replicate(jnp.ones(2), None), TypeError,
+     r"mesh must be a jax.sharding.Mesh, got NoneType"),
+    (lambda: sharding_grid(np.ones(2)), TypeError,
+     r"x must be a JAX array, got ndarray"),
+    (lambda: sharding_grid(jnp.ones((2, 2, 2))), ValueError,
+     r"at most 2 axes.*\(2, 2, 2\)"),
+    (lambda: noisy_xor(0, 4), TypeError, r"key must be a PRNG key"),
+    (lambda: noisy_xor(jax.random.key(0), 0), ValueError,
+     r"n must be a positive integer"),
+    (lambda: noisy_xor(jax.random.key(0), 4, noise=-1.0), ValueError,
+     r"noise must be at least 0, got -1.0"),
+    (lambda: noisy_xor(jax.random.key(0), 4, noise="0.1"), TypeError,
+     r"noise must be a number, got str"),
+], ids=["mesh-n-zero", "mesh-n-float", "mesh-axis-type", "mesh-axis-empty",
+        "rows-list", "rows-scalar", "rows-mesh", "replicate-mesh",
+        "grid-numpy", "grid-3d", "xor-key", "xor-n", "xor-noise-negative",
+        "xor-noise-str"])
+def test_bad_input_is_named(call, error, match):
+    """bad arguments raise TypeError/ValueError naming the argument"""
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_shard_rows_rejects_a_2d_mesh():
+    """a mesh with two axes is refused: the rows need one axis"""
+    mesh = jax.make_mesh((1, 1), ("a", "b"))
+    with pytest.raises(ValueError, match=r"one axis, got 2 axes"):
+        shard_rows(jnp.ones(2), mesh)
