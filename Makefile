@@ -9,6 +9,8 @@
 #   make book-student       the book without solutions: _build/student/html
 #   make student-notebooks  hand-outs, no solutions or outputs:
 #                           _build/student-notebooks/
+#   make bench     speedups and the book's costs on this machine:
+#                  _build/bench/results.json and speedups.png
 #   make clean     remove _build and caches (keeps .venv; `make distclean`)
 
 SHELL := /bin/bash
@@ -21,7 +23,7 @@ STAMP  := $(VENV)/.installed
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 
 .PHONY: help book test notebooks lab clean distclean check-python check-sources \
-        book-student student-notebooks
+        book-student student-notebooks bench
 
 help:
 	@sed -n '2,/^$$/p' Makefile | sed 's/^# \{0,1\}//'
@@ -62,8 +64,16 @@ book-student: $(STAMP) check-sources
 	$(PY) tools/build_student.py
 
 # For an instructor to hand out: each chapter without solutions or outputs.
-student-notebooks: $(STAMP) check-sources
+student-# A benchmark, not a test: it reports, it never fails for a slow machine.
+bench: $(STAMP)
+	$(PY) tools/bench.py
+
+notebooks: $(STAMP) check-sources
 	$(PY) tools/student_notebooks.py
+
+# A benchmark, not a test: it reports, it never fails for a slow machine.
+bench: $(STAMP)
+	$(PY) tools/bench.py
 
 notebooks: $(STAMP)
 	$(PY) tools/notebooks.py $(if $(FORCE),--force) $(NB)

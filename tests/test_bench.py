@@ -50,3 +50,12 @@ def test_bench_prints_a_table(quick_run, capsys, tmp_path):
     for make in bench.GROUPS:
         for variant in make(True).variants:
             assert variant.name in out
+
+
+def test_bench_reports_each_claim_against_its_target(quick_run):
+    """results.json holds every speed claim with its ratio and target"""
+    report = json.loads((quick_run / "results.json").read_text())
+    claims = report["targets"]
+    assert len(claims) == len(bench.TARGETS)
+    for c in claims:
+        assert c["ratio"] > 0 and c["met"] == (c["ratio"] >= c["target"])

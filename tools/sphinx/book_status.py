@@ -108,6 +108,7 @@ def _make_table(app: Sphinx, doctree, docname: str) -> None:
 
 def setup(app: Sphinx):
     app.add_directive("book-environment", BookEnvironment)
+    app.add_directive("bench-results", BenchResults)
     app.add_node(_Placeholder)
     app.connect("doctree-read", _read_metadata)
     app.connect("env-purge-doc", _purge)
@@ -115,3 +116,83 @@ def setup(app: Sphinx):
     app.connect("env-get-outdated", _outdated)
     app.connect("doctree-resolved", _make_table)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
+
+
+# --- `make bench` results -------------------------------------------------
+
+BENCH_SOURCES = ["_build/bench/results.json", "book/pages/bench-results.json"]
+
+
+def _format_seconds(seconds: float) -> str:
+    for unit, scale in (("s", 1), ("ms", 1e-3), ("µs", 1e-6)):
+        if seconds >= scale:
+            return f"{seconds / scale:.3g} {unit}"
+    return f"{seconds / 1e-9:.3g} ns"
+
+
+def _simple_table(header: list[str], rows: list[list[str]]) -> nodes.table:
+    table = nodes.table(classes=["colwidths-auto"])
+    group = nodes.tgroup(cols=len(header))
+    table += group
+    group += [nodes.colspec(colwidth=1) for _ in header]
+    head = nodes.thead()
+    group += head
+    head += nodes.row("", *[nodes.entry("", nodes.paragraph(text=h))
+                            for h in header])
+    body = nodes.tbody()
+    group += body
+    for row in rows:
+        body += nodes.row("", *[nodes.entry("", nodes.paragraph(text=c))
+                                for c in row])
+    return table
+
+
+class BenchResults(SphinxDirective):
+    """The newest `make bench` results: a fresh run's, else the stored ones.
+
+    Looks for _build/bench/results.json (written by `make bench` on this
+    machine), then book/pages/bench-results.json (a run kept with the book).
+    """
+
+    def run(self):
+        root = self.env.srcdir
+        for rel in BENCH_SOURCES:
+            path = root / rel
+            if path.exists():
+                self.env.note_dependency(str(path))
+                break
+        else:
+            return [nodes.paragraph(
+                text="No benchmark results yet: run `make bench`.")]
+        report = json.loads(path.read_text(encoding="utf-8"))
+        intro = nodes.paragraph(text=(
+            f"From {rel}, measured {report['created']} on "
+            f"{report['machine_text']}. Speedup: the slowest variant's "
+            f"median time divided by this one's."))
+        rows = []
+        for group in report["groups"]:
+            for v in group["variants"]:
+                rows.append([f"{group['title']} ({group['size']})",
+                             v["variant"], _format_seconds(v["compile_s"]),
+                             _format_seconds(v["median_s"]),
+                             f"{v['speedup_vs_slowest']:,.1f}×"])
+        out = [intro, _simple_table(
+            ["Computation", "Variant", "Compile*", "Median", "Speedup"],
+            rows)]
+        out.append(nodes.paragraph(text=(
+            "* First call minus median: tracing and compilation.")))
+        claims = [[c["claim"], f"{c['ratio']:,.1f}×", f"{c['target']}×",
+                   "yes" if c["met"] else "no"]
+                  for c in report.get("targets", [])]
+        if claims:
+            out.append(_simple_table(["Claim", "Measured", "Target", "Met"],
+                                     claims))
+        book = report.get("book", {})
+        costs = [[name, "failed" if secs is None else f"{secs:.1f} s"]
+                 for name, secs in book.get("notebooks_s", {}).items()]
+        if book.get("make_book_s") is not None:
+            costs.append(["jupyter-book build", f"{book['make_book_s']:.1f} s"])
+        if costs:
+            out.append(_simple_table(["The book's cost", "Time"], costs))
+        return out
+
