@@ -64,11 +64,7 @@ book-student: $(STAMP) check-sources
 	$(PY) tools/build_student.py
 
 # For an instructor to hand out: each chapter without solutions or outputs.
-student-# A benchmark, not a test: it reports, it never fails for a slow machine.
-bench: $(STAMP)
-	$(PY) tools/bench.py
-
-notebooks: $(STAMP) check-sources
+student-notebooks: $(STAMP) check-sources
 	$(PY) tools/student_notebooks.py
 
 # A benchmark, not a test: it reports, it never fails for a slow machine.
