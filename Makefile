@@ -53,8 +53,10 @@ book: $(STAMP) check-sources
 	$(VENV)/bin/jupyter-book build . --keep-going
 	@echo "== Book: _build/html/index.html"
 
+# Test files are spread over the CPU cores; --dist loadfile keeps each
+# notebook's cells (one kernel) in one worker.
 test: $(STAMP) check-sources
-	$(PY) -m pytest --nbval --nbval-current-env \
+	$(PY) -m pytest -n auto --dist loadfile --nbval --nbval-current-env \
 	  --nbval-sanitize-with tests/sanitize.cfg \
 	  tests src/py4eng_jax book
 
