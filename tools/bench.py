@@ -301,7 +301,7 @@ def chart(results: list[dict], path: pathlib.Path, machine: str) -> None:
     ax.set_yticks(y, labels, fontsize=8)
     ax.set_xscale("log")
     ax.set_xlabel("speedup over the slowest variant of its group (median)")
-    ax.set_title(machine, fontsize=8)
+    fig.suptitle(machine, fontsize=8, wrap=True)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
