@@ -101,3 +101,23 @@ def built_book(tmp_path_factory):
         capture_output=True, text=True, timeout=600, cwd=BOOK_ROOT)
     log = proc.stdout + proc.stderr
     return out / "_build" / "html", log, proc.returncode
+
+
+def run_with_four_devices(code: str) -> dict:
+    """Run ``code`` in a fresh Python whose JAX may simulate 4 CPU devices.
+
+    The test process itself keeps one device (the device count is fixed
+    when JAX starts), so multi-device checks run in a subprocess. ``code``
+    sets ``jax_num_cpu_devices`` itself and prints one JSON object as its
+    last line, which is returned.
+    """
+    import json
+    import os
+    import subprocess
+
+    env = dict(os.environ, JAX_PLATFORMS="cpu")
+    env.pop("XLA_FLAGS", None)
+    done = subprocess.run([sys.executable, "-c", code], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])

@@ -6,14 +6,11 @@ simulated devices checks that the solutions pass there too, and the hint
 that needs several devices.
 """
 
-import json
-import os
-import subprocess
-import sys
 import textwrap
 
 import jax
 import pytest
+from conftest import run_with_four_devices
 from jax.sharding import NamedSharding, PartitionSpec as P
 
 from py4eng_jax import check, gd_step, replicate, shard_rows
@@ -57,12 +54,7 @@ print(json.dumps({
 @pytest.fixture(scope="module")
 def four():
     """Checker results in a subprocess whose JAX sees 4 CPU devices."""
-    env = dict(os.environ, JAX_PLATFORMS="cpu")
-    env.pop("XLA_FLAGS", None)
-    done = subprocess.run([sys.executable, "-c", FOUR_DEVICES], env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_with_four_devices(FOUR_DEVICES)
 
 
 # shard_columns

@@ -5,16 +5,13 @@ several devices are checked in one subprocess that simulates four: the
 device count is fixed when JAX starts, so it cannot change in here.
 """
 
-import json
-import os
-import subprocess
-import sys
 import textwrap
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from conftest import run_with_four_devices
 from jax.sharding import Mesh
 
 from py4eng_jax import (device_mesh, gd_step, init_params, noisy_xor,
@@ -75,12 +72,7 @@ FOUR_DEVICES = textwrap.dedent("""
 @pytest.fixture(scope="module")
 def four():
     """Results computed in a subprocess whose JAX sees 4 CPU devices."""
-    env = dict(os.environ, JAX_PLATFORMS="cpu")
-    env.pop("XLA_FLAGS", None)
-    done = subprocess.run([sys.executable, "-c", FOUR_DEVICES], env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_with_four_devices(FOUR_DEVICES)
 
 
 # With one device (this process).

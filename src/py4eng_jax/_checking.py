@@ -10,11 +10,13 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import jax
+import jax.extend as jex
 import jax.numpy as jnp
 import numpy as np
 
 __all__ = ["Feedback", "CheckFailed", "checker", "fail", "call",
-           "require_array", "same_values", "jittable"]
+           "require_array", "same_values", "jittable", "program_size",
+           "primitives"]
 
 
 class Feedback:
@@ -140,3 +142,42 @@ def jittable(fn: Callable, *args) -> Any:
 def to_host(x) -> np.ndarray:
     """A NumPy copy of ``x``, for comparisons."""
     return np.asarray(jnp.asarray(x))
+
+
+# --- Reading the program JAX records: how big, and which operations -----
+
+
+def _count_equations(jaxpr) -> int:
+    """Operations in a jaxpr, including those of nested jaxprs (jit, loops,
+    branches)."""
+    return sum(1 + sum(_count_equations(sub)
+                       for sub in jex.core.jaxprs_in_params(eqn.params))
+               for eqn in jaxpr.eqns)
+
+
+def program_size(fn: Callable, *args) -> int:
+    """How many operations JAX records when it traces ``fn(*args)``.
+
+    A Python loop is unrolled while tracing, so its program grows with the
+    loop's length; a vectorized function or a ``lax`` loop does not.
+
+    Examples:
+      >>> program_size(lambda x: (2 * x).sum(), jnp.ones(3))
+      2
+    """
+    return _count_equations(jax.make_jaxpr(fn)(*args).jaxpr)
+
+
+def primitives(jaxpr) -> set[str]:
+    """Names of the primitives used in a jaxpr, at any depth.
+
+    Examples:
+      >>> sorted(primitives(jax.make_jaxpr(jnp.sin)(1.0).jaxpr))
+      ['sin']
+    """
+    names = set()
+    for eqn in jaxpr.eqns:
+        names.add(eqn.primitive.name)
+        for sub in jex.core.jaxprs_in_params(eqn.params):
+            names |= primitives(sub)
+    return names

@@ -10,11 +10,10 @@ import time
 import jax
 import jax.numpy as jnp
 import numpy as np
-from jax.extend.core import jaxprs_in_params
 
 from .. import _mandelbrot
 from .._checking import (CheckFailed, call, checker, fail, jittable,
-                         require_array)
+                         primitives, require_array)
 
 __all__ = ["honest_times", "escape_count_while"]
 
@@ -126,16 +125,6 @@ def _expected_count(cr: float, ci: float, max_iter: int) -> int:
     return _mandelbrot._escape_count_python(cr, ci, max_iter)
 
 
-def _primitives(jaxpr) -> set[str]:
-    """Names of the primitives in a jaxpr, inside loops and jits too."""
-    names = set()
-    for eqn in jaxpr.eqns:
-        names.add(eqn.primitive.name)
-        for sub in jaxprs_in_params(eqn.params):
-            names |= _primitives(sub)
-    return names
-
-
 def _one_count(fn, cr, ci, max_iter, shown) -> int:
     got = require_array(call(fn, jnp.float32(cr), jnp.float32(ci), max_iter),
                         "the escape count")
@@ -197,7 +186,7 @@ def escape_count_while(fn) -> str:
 
     jaxpr = jax.make_jaxpr(lambda a, b: fn(a, b, 50))(jnp.float32(cr),
                                                       jnp.float32(ci))
-    if "while" not in _primitives(jaxpr.jaxpr):
+    if "while" not in primitives(jaxpr.jaxpr):
         raise fail(
             "Your counts are right, but there is no lax.while_loop in your "
             "function: it always runs max_iter steps (a Python loop is "

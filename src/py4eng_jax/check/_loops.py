@@ -6,32 +6,12 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 from jax import lax
-from jax.extend.core import jaxprs_in_params
 
 from .._checking import (CheckFailed, call, checker, fail, jittable,
-                         require_array, same_values)
+                         primitives, program_size, require_array,
+                         same_values)
 
 __all__ = ["running_mean", "newton"]
-
-
-def _count_equations(jaxpr) -> int:
-    """Operations in a jaxpr, counting those inside loops and branches."""
-    total = 0
-    for eqn in jaxpr.eqns:
-        total += 1
-        for sub in jaxprs_in_params(eqn.params):
-            total += _count_equations(sub)
-    return total
-
-
-def _primitives(jaxpr) -> set[str]:
-    """Names of the primitives used in a jaxpr, at any depth."""
-    names = set()
-    for eqn in jaxpr.eqns:
-        names.add(eqn.primitive.name)
-        for sub in jaxprs_in_params(eqn.params):
-            names |= _primitives(sub)
-    return names
 
 
 def _jit_with_hint(fn, *args, hint: str):
@@ -72,15 +52,15 @@ def running_mean(fn) -> str:
     same_values(got, _expected_running_mean(x),
                 what="the running mean under jax.jit", shown=shown)
 
-    short = _count_equations(jax.make_jaxpr(fn)(jnp.zeros(8)).jaxpr)
-    long = _count_equations(jax.make_jaxpr(fn)(jnp.zeros(32)).jaxpr)
+    short = program_size(fn, jnp.zeros(8))
+    long = program_size(fn, jnp.zeros(32))
     if long > short:
         raise fail(
             f"Your values are right, but your function unrolls a Python "
             f"loop: under jit its program grows with the length of x "
             f"({short} operations for 8 values, {long} for 32). Write the "
             f"loop with lax.scan, whose body is traced once.")
-    if "scan" not in _primitives(jax.make_jaxpr(fn)(jnp.zeros(8)).jaxpr):
+    if "scan" not in primitives(jax.make_jaxpr(fn)(jnp.zeros(8)).jaxpr):
         return ("Correct, and jittable, though without lax.scan: a "
                 "vectorized formula is a fine (often faster) answer. For "
                 "practice, try the scan version too.")

@@ -8,7 +8,7 @@ import numpy as np
 
 from .._checking import (CheckFailed, call, checker, fail, jittable,
                          require_array, same_values)
-from ._vmap import program_size
+from .._checking import program_size
 
 __all__ = ["tribonacci", "huber", "random_walk"]
 

@@ -13,33 +13,14 @@ from __future__ import annotations
 from typing import Callable
 
 import jax
-import jax.extend.core as jex
 import jax.numpy as jnp
 import numpy as np
 
 from .. import _xor
 from .._checking import (CheckFailed, call, checker, fail, jittable,
-                         require_array, same_values)
+                         program_size, require_array, same_values)
 
 __all__ = ["nearest_rows", "ensemble_losses"]
-
-
-def _count_equations(jaxpr: jex.Jaxpr) -> int:
-    """Operations in a jaxpr, including those of nested jaxprs (jit...)."""
-    return sum(1 + sum(_count_equations(sub)
-                       for sub in jex.jaxprs_in_params(eqn.params))
-               for eqn in jaxpr.eqns)
-
-
-def program_size(fn: Callable, *args) -> int:
-    """How many operations JAX records when it traces ``fn(*args)``.
-
-    Examples:
-      >>> import jax.numpy as jnp
-      >>> program_size(lambda x: (2 * x).sum(), jnp.ones(3))
-      2
-    """
-    return _count_equations(jax.make_jaxpr(fn)(*args).jaxpr)
 
 
 def require_vectorized(fn: Callable, small: tuple, large: tuple, *,
