@@ -7,7 +7,7 @@ import pytest
 
 from py4eng_jax import (FusedResult, all_correct, gd_step, init_params,
                         train, train_fused, xor_data)
-from py4eng_jax._loops import _train_fused
+from py4eng_jax._training import _train_fused
 
 jitted_step = jax.jit(gd_step)
 

@@ -132,7 +132,7 @@ def test_time_it_rejects_a_non_callable():
 
 def test_format_seconds_rejects_bad_input():
     """negative or non-numeric durations are refused"""
-    with pytest.raises(ValueError, match="at least 0"):
+    with pytest.raises(ValueError, match="non-negative number"):
         format_seconds(-1.0)
-    with pytest.raises(TypeError, match="seconds must be a number, got str"):
+    with pytest.raises(TypeError, match="seconds must be a non-negative number, got str"):
         format_seconds("1 s")

@@ -8,12 +8,13 @@ from . import check
 from ._machine import describe_machine, machine_info
 from ._timing import Timing, format_seconds, time_it
 from ._tracing import count_traces
-from ._xor import (TrainResult, all_correct, gd_step, init_params, loss,
-                   predict, sigmoid, train, xor_data)
-# chapter loops
-from ._loops import FusedResult, train_fused
+from ._xor import (all_correct, gd_step, init_params, loss, predict, sigmoid,
+                   xor_data)
+# training the XOR network (chapters autodiff, jit, loops, pytrees)
+from ._training import (FusedResult, TrainResult, train, train_fused,
+                        train_with)
 # chapter pytrees
-from ._optim import AdamState, Optimizer, adam, momentum, sgd, train_with
+from ._optim import AdamState, Optimizer, adam, momentum, sgd
 # chapter vmap
 from ._batching import example_loss, per_example_grads
 from ._distances import (hamming, hamming_to_rows, hamming_to_rows_broadcast,

@@ -35,7 +35,7 @@ def example_loss(params, x: ArrayLike, y: ArrayLike) -> jax.Array:
       >>> float(example_loss(params, X[1], Y[1])) > 0
       True
     """
-    params = _xor._check_params(params)
+    params = _xor.network_params(params)
     x = _validate.array(x, "x", shape=(params[0].shape[0],))
     y = _validate.array(y, "y", shape=())
     return _xor.loss(params, x[None, :], y[None])
@@ -67,7 +67,7 @@ def per_example_grads(params, X: ArrayLike, Y: ArrayLike):
       >>> [g.shape for g in grads]
       [(4, 2, 3), (4, 3), (4, 3), (4, 1)]
     """
-    params = _xor._check_params(params)
+    params = _xor.network_params(params)
     X = _validate.array(X, "X", shape=(None, params[0].shape[0]))
     Y = _validate.array(Y, "Y", shape=(X.shape[0],))
     return _per_example_grads(params, X, Y)

@@ -10,23 +10,20 @@ a registered class, or any nesting of them) because they touch the arrays
 only through ``jax.tree.map``. The state is a pytree too, so a whole step
 can be passed through ``jax.jit``.
 
-:func:`train_with` trains the book's XOR network with any of them.
+:func:`py4eng_jax.train_with` (in :mod:`py4eng_jax._training`) trains the
+book's XOR network with any of them.
 """
 
 from __future__ import annotations
 
-import functools
 import math
-import numbers
 from typing import Any, Callable, NamedTuple
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 from jax.tree_util import keystr
-from jax.typing import ArrayLike
 
-from . import _validate, _xor
+from . import _validate
 
 __all__ = [
     "Optimizer",
@@ -34,7 +31,6 @@ __all__ = [
     "sgd",
     "momentum",
     "adam",
-    "train_with",
 ]
 
 
@@ -78,7 +74,7 @@ def sgd(lr: float) -> Optimizer:
     lr = _validate.positive_number(lr, "lr")
 
     def init(params):
-        _check_params(params)
+        _check_float_leaves(params)
         return ()
 
     def update(params, grads, state):
@@ -117,7 +113,7 @@ def momentum(lr: float, beta: float = 0.9) -> Optimizer:
     beta = _unit_interval(beta, "beta")
 
     def init(params):
-        _check_params(params)
+        _check_float_leaves(params)
         return jax.tree.map(jnp.zeros_like, params)
 
     def update(params, grads, state):
@@ -165,7 +161,7 @@ def adam(lr: float, b1: float = 0.9, b2: float = 0.999,
     eps = _validate.positive_number(eps, "eps")
 
     def init(params):
-        _check_params(params)
+        _check_float_leaves(params)
         zeros = jax.tree.map(jnp.zeros_like, params)
         return AdamState(jnp.zeros((), jnp.int32), zeros, zeros)
 
@@ -206,96 +202,15 @@ def _one_minus_power(b: float, t: jax.Array) -> jax.Array:
     return -jnp.expm1(t * math.log(b))
 
 
-@functools.partial(jax.jit, static_argnums=0)
-def _step(optimizer: Optimizer, params, state, X, Y):
-    grads = jax.grad(_xor.loss)(params, X, Y)
-    return optimizer.update(params, grads, state)
-
-
-@jax.jit
-def _check(params, X, Y):
-    return _xor.loss(params, X, Y), _xor.all_correct(params, X, Y)
-
-
-def train_with(optimizer: Optimizer, params, X: ArrayLike, Y: ArrayLike, *,
-               every: int = 10, max_steps: int = 10_000,
-               verbose: bool = True) -> _xor.TrainResult:
-    """Train the XOR network with ``optimizer`` until all are right.
-
-    The stopping rule is :func:`~py4eng_jax.train`'s: every ``every`` steps
-    (starting at step 0) the loss is recorded and, when ``verbose``, printed
-    as ``step: loss``; training stops at the first such check where all
-    predictions are right, or at ``max_steps``. Each step (gradient and
-    update) is one jitted call, and so is each check.
-
-    Args:
-      optimizer: an :class:`Optimizer` from :func:`sgd`, :func:`momentum`
-        or :func:`adam`.
-      params: initial ``(w1, b1, w2, b2)``, as from
-        :func:`~py4eng_jax.init_params`.
-      X, Y: inputs (n, 2) and targets (n,).
-      every: how often to check and print, in steps.
-      max_steps: give up after this many steps.
-      verbose: print the loss at each check.
-
-    Returns:
-      A :class:`~py4eng_jax.TrainResult`.
-
-    Examples:
-      >>> from py4eng_jax import init_params, xor_data
-      >>> X, Y = xor_data()
-      >>> params = init_params(jax.random.key(9))
-      >>> result = train_with(adam(0.1), params, X, Y, verbose=False)
-      >>> result.converged, result.steps % 10
-      (True, 0)
-    """
-    if not isinstance(optimizer, Optimizer):
-        raise TypeError(
-            f"optimizer must be an Optimizer (from sgd, momentum or adam), "
-            f"got {type(optimizer).__name__}")
-    _xor._check_params(params)
-    X = _validate.array(X, "X", shape=(None, 2))
-    Y = _xor._check_targets(Y, X.shape[0])
-    every = _validate.positive_int(every, "every")
-    max_steps = _validate.nonnegative_int(max_steps, "max_steps")
-
-    state = optimizer.init(params)
-    # The loop of _xor.train, with a state carried along; the unit tests
-    # check that both take the same steps with sgd.
-    checkpoints, losses = [], []
-    done = False
-    i = 0
-    while True:
-        if i % every == 0 or i == max_steps:
-            value, right = _check(params, X, Y)
-            value = float(value)
-            checkpoints.append(i)
-            losses.append(value)
-            if verbose:
-                print(f"{i}: {value:.5f}")
-            done = bool(right)
-            if done or i >= max_steps:
-                break
-        params, state = _step(optimizer, params, state, X, Y)
-        i += 1
-    return _xor.TrainResult(params, i, np.array(checkpoints),
-                            np.array(losses), done)
-
-
 # Input checks. They read only tree structures, shapes and dtypes, so they
 # also run (once, while tracing) inside jax.jit.
 
 def _unit_interval(value, name: str) -> float:
     """Check that ``value`` is a real number in [0, 1)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number in [0, 1), got "
-                        f"{type(value).__name__} {value!r:.60}")
-    if not 0 <= value < 1:
-        raise ValueError(f"{name} must be a number in [0, 1), got {value!r}")
-    return float(value)
+    return _validate.real_number(value, name, low=0, high=1, high_open=True)
 
 
-def _check_params(params) -> None:
+def _check_float_leaves(params) -> None:
     """Every leaf of ``params`` is a floating-point array; there is one."""
     leaves = jax.tree.leaves_with_path(params)
     if not leaves:

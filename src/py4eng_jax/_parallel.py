@@ -21,7 +21,7 @@ import jax.numpy as jnp
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
 from . import _validate
-from ._xor import _check_key, xor_data
+from ._xor import xor_data
 
 __all__ = ["device_mesh", "shard_rows", "replicate", "sharding_grid",
            "noisy_xor"]
@@ -218,13 +218,9 @@ def noisy_xor(key: jax.Array, n: int, noise: float = 0.1
       >>> Y.tolist()
       [0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 0.0]
     """
-    _check_key(key)
+    _validate.prng_key(key, "key")
     n = _validate.positive_int(n, "n")
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real):
-        raise TypeError(
-            f"noise must be a number, got {type(noise).__name__}")
-    if not noise >= 0:
-        raise ValueError(f"noise must be at least 0, got {noise!r}")
+    noise = _validate.real_number(noise, "noise", low=0)
     return _noisy_xor(key, n, noise)
 
 

@@ -65,10 +65,7 @@ def _check_start(value, name: str):
             raise TypeError(
                 f"{name} must be a real number, got dtype {value.dtype}")
         return value
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(
-            f"{name} must be a real number, got {type(value).__name__} "
-            f"{value!r:.60}")
+    _validate.real_number(value, name)
     return value
 
 

@@ -61,11 +61,7 @@ def format_seconds(seconds: float) -> str:
       >>> format_seconds(2.5)
       '2.50 s'
     """
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
-        raise TypeError(
-            f"seconds must be a number, got {type(seconds).__name__}")
-    if seconds < 0:
-        raise ValueError(f"seconds must be at least 0, got {seconds!r}")
+    seconds = _validate.real_number(seconds, "seconds", low=0)
     for unit, scale in (("s", 1), ("ms", 1e-3), ("µs", 1e-6)):
         if seconds >= scale:
             value = seconds / scale

@@ -17,10 +17,13 @@ import jax.numpy as jnp
 import numpy as np
 
 __all__ = [
+    "describe",
     "array",
+    "real_number",
     "positive_number",
     "nonnegative_int",
     "positive_int",
+    "prng_key",
 ]
 
 _KINDS = {
@@ -33,7 +36,9 @@ _KINDS = {
 }
 
 
-def _describe(value) -> str:
+def describe(value) -> str:
+    """How an error message shows a value that came: its type and value,
+    or, for an array, its shape and dtype."""
     if isinstance(value, (jax.Array, np.ndarray)):
         return f"an array of shape {value.shape} and dtype {value.dtype}"
     return f"{type(value).__name__} {value!r:.60}"
@@ -56,7 +61,7 @@ def array(value, name: str, *, shape: Sequence[int | None] | None = None,
     """
     if not isinstance(value, (jax.Array, np.ndarray)):
         raise TypeError(
-            f"{name} must be a JAX or NumPy array, got {_describe(value)}")
+            f"{name} must be a JAX or NumPy array, got {describe(value)}")
     label, ok = _KINDS[kind]
     if not ok(value.dtype):
         raise TypeError(
@@ -78,6 +83,55 @@ def array(value, name: str, *, shape: Sequence[int | None] | None = None,
     return jnp.asarray(value)
 
 
+def real_number(value, name: str, *, low: float | None = None,
+                high: float | None = None, low_open: bool = False,
+                high_open: bool = False, finite: bool = False) -> float:
+    """Check that ``value`` is a real number (not a bool) within bounds.
+
+    Python ints and floats and NumPy scalars are accepted; the bounds are
+    ``low <= value <= high`` (``<`` with ``low_open``/``high_open``), each
+    unchecked when ``None``. NaN is never within bounds; with ``finite``,
+    infinities are refused too.
+
+    Returns:
+      ``value`` as a Python float.
+
+    Examples:
+      >>> real_number(0.5, "beta", low=0, high=1, high_open=True)
+      0.5
+      >>> real_number(True, "beta")
+      Traceback (most recent call last):
+      ...
+      TypeError: beta must be a real number, got bool True
+    """
+    interval = _interval(low, high, low_open, high_open)
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+            value, numbers.Real):
+        raise TypeError(f"{name} must be {interval}, got {describe(value)}")
+    v = float(value)
+    below = low is not None and (v <= low if low_open else v < low)
+    above = high is not None and (v >= high if high_open else v > high)
+    if below or above or v != v:
+        raise ValueError(f"{name} must be {interval}, got {value!r}")
+    if finite and v in (float("inf"), float("-inf")):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return v
+
+
+def _interval(low, high, low_open, high_open) -> str:
+    """"a real number", "a positive number", "a number in [0, 1)"..."""
+    if low is None and high is None:
+        return "a real number"
+    if high is None and low == 0:
+        return "a positive number" if low_open else "a non-negative number"
+    if high is None:
+        return f"a number {'>' if low_open else '>='} {low:g}"
+    if low is None:
+        return f"a number {'<' if high_open else '<='} {high:g}"
+    return (f"a number in {'(' if low_open else '['}{low:g}, "
+            f"{high:g}{')' if high_open else ']'}")
+
+
 def positive_number(value, name: str):
     """Check that ``value`` is a real number greater than zero.
 
@@ -87,17 +141,12 @@ def positive_number(value, name: str):
     if isinstance(value, jax.Array):
         if value.ndim != 0 or not _KINDS["real"][1](value.dtype):
             raise TypeError(
-                f"{name} must be a positive number, got {_describe(value)}")
+                f"{name} must be a positive number, got {describe(value)}")
         if not isinstance(value, jax.core.Tracer) and not value > 0:
             raise ValueError(
                 f"{name} must be a positive number, got {value!r}")
         return value
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(
-            f"{name} must be a positive number, got {_describe(value)}")
-    if not value > 0:
-        raise ValueError(f"{name} must be a positive number, got {value!r}")
-    return float(value)
+    return real_number(value, name, low=0, low_open=True)
 
 
 def nonnegative_int(value, name: str) -> int:
@@ -105,7 +154,7 @@ def nonnegative_int(value, name: str) -> int:
     if isinstance(value, bool) or not isinstance(
             value, (numbers.Integral, np.integer)):
         raise TypeError(
-            f"{name} must be a non-negative integer, got {_describe(value)}")
+            f"{name} must be a non-negative integer, got {describe(value)}")
     if value < 0:
         raise ValueError(
             f"{name} must be a non-negative integer, got {value!r}")
@@ -117,7 +166,22 @@ def positive_int(value, name: str) -> int:
     if isinstance(value, bool) or not isinstance(
             value, (numbers.Integral, np.integer)):
         raise TypeError(
-            f"{name} must be a positive integer, got {_describe(value)}")
+            f"{name} must be a positive integer, got {describe(value)}")
     if value < 1:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
     return int(value)
+
+
+def prng_key(value, name: str) -> jax.Array:
+    """Check that ``value`` is one PRNG key (typed, or a raw uint32 pair)."""
+    if not isinstance(value, jax.Array):
+        raise TypeError(
+            f"{name} must be a PRNG key from jax.random.key, got "
+            f"{describe(value)}")
+    is_typed = jnp.issubdtype(value.dtype, jax.dtypes.prng_key)
+    is_raw = value.dtype == jnp.uint32 and value.shape == (2,)
+    if not (is_typed and value.shape == ()) and not is_raw:
+        raise ValueError(
+            f"{name} must be a single PRNG key from jax.random.key, got an "
+            f"array of shape {value.shape} and dtype {value.dtype}")
+    return value

@@ -1,18 +1,19 @@
-"""The XOR network of the book's first chapter: data, model, loss, training.
+"""The XOR network of the book's first chapter: data, model, loss, one step.
 
 A two-layer network, ``z = tanh(x @ w1 + b1)`` and
 ``y = sigmoid(z @ w2 + b2)``, trained by plain gradient descent on the four
 rows of the XOR truth table. Parameters are a tuple ``(w1, b1, w2, b2)``
-(any sequence of four arrays, or a ``NamedTuple``, works).
+(any sequence of four arrays, or a ``NamedTuple``, works). The training
+loops that drive it live in :mod:`py4eng_jax._training`.
+
+:func:`network_params` and :func:`xor_inputs` are the checks the other
+modules of the package share; they are not part of the public API.
 """
 
 from __future__ import annotations
 
-from typing import Callable, NamedTuple
-
 import jax
 import jax.numpy as jnp
-import numpy as np
 from jax.typing import ArrayLike
 
 from . import _validate
@@ -25,8 +26,6 @@ __all__ = [
     "loss",
     "all_correct",
     "gd_step",
-    "train",
-    "TrainResult",
 ]
 
 EPS = 1e-10  # keeps log() finite when a prediction is exactly 0 or 1
@@ -67,7 +66,7 @@ def init_params(key: jax.Array, hidden: int = 3) -> tuple[jax.Array, ...]:
       >>> [p.shape for p in params]
       [(2, 3), (3,), (3,), (1,)]
     """
-    _check_key(key)
+    _validate.prng_key(key, "key")
     hidden = _validate.positive_int(hidden, "hidden")
     k1, k2, k3, k4 = jax.random.split(key, 4)
     w1 = jax.random.normal(k1, (2, hidden))
@@ -97,7 +96,7 @@ def predict(params, X: ArrayLike) -> jax.Array:
     Returns:
       An array of shape (n,).
     """
-    w1, b1, w2, b2 = _check_params(params)
+    w1, b1, w2, b2 = network_params(params)
     X = _validate.array(X, "X", shape=(None, w1.shape[0]))
     z = jnp.tanh(X @ w1 + b1)
     return sigmoid(z @ w2 + b2)
@@ -111,7 +110,7 @@ def loss(params, X: ArrayLike, Y: ArrayLike) -> jax.Array:
     finite amount instead of infinity.
     """
     Yhat = predict(params, X)
-    Y = _check_targets(Y, Yhat.shape[0])
+    Y = targets(Y, Yhat.shape[0])
     return -(Y * jnp.log(Yhat + EPS)
              + (1 - Y) * jnp.log(1 - Yhat + EPS)).mean()
 
@@ -119,7 +118,7 @@ def loss(params, X: ArrayLike, Y: ArrayLike) -> jax.Array:
 def all_correct(params, X: ArrayLike, Y: ArrayLike) -> jax.Array:
     """Whether every prediction, thresholded at 0.5, equals its target."""
     Yhat = predict(params, X)
-    Y = _check_targets(Y, Yhat.shape[0])
+    Y = targets(Y, Yhat.shape[0])
     return jnp.all((Yhat > 0.5) == (Y > 0.5))
 
 
@@ -133,84 +132,11 @@ def gd_step(params, X: ArrayLike, Y: ArrayLike, lr=1.0):
     return jax.tree.map(lambda p, g: p - lr * g, params, grads)
 
 
-class TrainResult(NamedTuple):
-    """What :func:`train` returns."""
+def network_params(params) -> tuple[jax.Array, ...]:
+    """Check that ``params`` is ``(w1, b1, w2, b2)`` with matching shapes.
 
-    params: tuple
-    """The parameters after the last step."""
-    steps: int
-    """How many gradient steps were taken."""
-    checkpoints: np.ndarray
-    """The step numbers at which the loss was recorded (every ``every``)."""
-    losses: np.ndarray
-    """The loss at each checkpoint."""
-    converged: bool
-    """Whether all four predictions were right at the end."""
-
-
-def train(params, X: ArrayLike, Y: ArrayLike, lr=1.0, *,
-          step: Callable | None = None, every: int = 10,
-          max_steps: int = 10_000, verbose: bool = True) -> TrainResult:
-    """Gradient descent until all predictions are right.
-
-    Every ``every`` steps (starting at step 0) the loss is recorded and,
-    when ``verbose``, printed as ``step: loss`` with 5 decimals; training
-    stops at the first such check where all predictions are right.
-
-    Args:
-      params: initial ``(w1, b1, w2, b2)``.
-      X, Y: inputs (n, 2) and targets (n,).
-      lr: learning rate, a positive number.
-      step: the update function ``step(params, X, Y, lr)``; defaults to
-        :func:`gd_step` (pass ``jax.jit(gd_step)`` for a compiled one).
-      every: how often to check and print, in steps.
-      max_steps: give up after this many steps.
-      verbose: print the loss at each check.
+    Returns the four arrays as JAX arrays.
     """
-    _check_params(params)
-    X = _validate.array(X, "X", shape=(None, 2))
-    _check_targets(Y, X.shape[0])
-    lr = _validate.positive_number(lr, "lr")
-    every = _validate.positive_int(every, "every")
-    max_steps = _validate.nonnegative_int(max_steps, "max_steps")
-    if step is None:
-        step = gd_step
-    elif not callable(step):
-        raise TypeError(f"step must be callable, got {type(step).__name__}")
-
-    checkpoints, losses = [], []
-    done = False
-    i = 0
-    while True:
-        if i % every == 0 or i == max_steps:
-            value = float(loss(params, X, Y))
-            checkpoints.append(i)
-            losses.append(value)
-            if verbose:
-                print(f"{i}: {value:.5f}")
-            done = bool(all_correct(params, X, Y))
-            if done or i >= max_steps:
-                break
-        params = step(params, X, Y, lr)
-        i += 1
-    return TrainResult(params, i, np.array(checkpoints),
-                       np.array(losses), done)
-
-
-def _check_key(key) -> None:
-    if not isinstance(key, jax.Array):
-        raise TypeError(
-            f"key must be a PRNG key from jax.random.key, got "
-            f"{type(key).__name__}")
-    is_typed = jnp.issubdtype(key.dtype, jax.dtypes.prng_key)
-    is_raw = key.dtype == jnp.uint32 and key.shape == (2,)
-    if not (is_typed and key.shape == ()) and not is_raw:
-        raise ValueError(
-            f"key must be a single PRNG key from jax.random.key, got an "
-            f"array of shape {key.shape} and dtype {key.dtype}")
-
-
-def _check_params(params) -> tuple[jax.Array, ...]:
     if not isinstance(params, (tuple, list)):
         raise TypeError(
             f"params must be a tuple (w1, b1, w2, b2), got "
@@ -226,5 +152,18 @@ def _check_params(params) -> tuple[jax.Array, ...]:
     return w1, b1, w2, b2
 
 
-def _check_targets(Y, n: int) -> jax.Array:
+def targets(Y, n: int) -> jax.Array:
+    """Check that ``Y`` is an array of ``n`` targets and return it."""
     return _validate.array(Y, "Y", shape=(n,))
+
+
+def xor_inputs(params, X: ArrayLike, Y: ArrayLike):
+    """Check a whole training problem: ``params``, ``X`` (n, 2), ``Y`` (n,).
+
+    Returns ``(params, X, Y)`` with the arrays as JAX arrays (``params``
+    as given, so that its container type is kept).
+    """
+    network_params(params)
+    X = _validate.array(X, "X", shape=(None, 2))
+    Y = targets(Y, X.shape[0])
+    return params, X, Y
