@@ -5,7 +5,6 @@ notebook kernels, tools) refuse connections to other machines, and the
 session fails if anything tried (see tools/no_network/sitecustomize.py).
 """
 
-import importlib.util
 import os
 import pathlib
 import subprocess
@@ -14,28 +13,13 @@ import tempfile
 
 import jax
 import pytest
+from support import NO_NETWORK, load_network_guard
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-# The book's tools (tools/*.py) are scripts, not a package; let tests import
-# them by name.
-sys.path.insert(0, str(ROOT / "tools"))
+import py4eng_jax
+from book_files import ROOT as BOOK_ROOT
 
-import py4eng_jax  # noqa: E402
-from book_files import ROOT as BOOK_ROOT  # noqa: E402
-
-NO_NETWORK = ROOT / "tools" / "no_network"
 JB = pathlib.Path(sys.executable).with_name("jupyter-book")
-
-
-def _load_guard():
-    spec = importlib.util.spec_from_file_location(
-        "py4eng_no_network", NO_NETWORK / "sitecustomize.py")
-    guard = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(guard)
-    return guard
-
-
-_GUARD = _load_guard()
+_GUARD = load_network_guard()
 _NETWORK_LOG = pytest.StashKey[pathlib.Path]()
 
 
@@ -101,23 +85,3 @@ def built_book(tmp_path_factory):
         capture_output=True, text=True, timeout=600, cwd=BOOK_ROOT)
     log = proc.stdout + proc.stderr
     return out / "_build" / "html", log, proc.returncode
-
-
-def run_with_four_devices(code: str) -> dict:
-    """Run ``code`` in a fresh Python whose JAX may simulate 4 CPU devices.
-
-    The test process itself keeps one device (the device count is fixed
-    when JAX starts), so multi-device checks run in a subprocess. ``code``
-    sets ``jax_num_cpu_devices`` itself and prints one JSON object as its
-    last line, which is returned.
-    """
-    import json
-    import os
-    import subprocess
-
-    env = dict(os.environ, JAX_PLATFORMS="cpu")
-    env.pop("XLA_FLAGS", None)
-    done = subprocess.run([sys.executable, "-c", code], env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])

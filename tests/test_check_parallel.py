@@ -10,7 +10,7 @@ import textwrap
 
 import jax
 import pytest
-from conftest import run_with_four_devices
+from support import run_with_four_devices
 from jax.sharding import NamedSharding, PartitionSpec as P
 
 from py4eng_jax import check, gd_step, replicate, shard_rows

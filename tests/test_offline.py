@@ -14,7 +14,9 @@ import sys
 
 import pytest
 
-from conftest import _GUARD as guard
+from support import load_network_guard
+
+guard = load_network_guard()
 
 ATTEMPT = """
 import socket

@@ -11,7 +11,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from conftest import run_with_four_devices
+from support import run_with_four_devices
 from jax.sharding import Mesh
 
 from py4eng_jax import (device_mesh, gd_step, init_params, noisy_xor,

@@ -33,6 +33,9 @@ def build(output: pathlib.Path, strict: bool = False) -> int:
         "external_toc_path": (ROOT / "_toc.yml").as_posix(),
         "latex_individualpages": False,
         "hide_solutions": True,
+        # No launch buttons: Binder and Colab would open the repository's
+        # notebooks, solutions included.
+        "html_theme_options": _theme_options_without_launch_buttons(),
     }
     if strict:
         overrides["nitpicky"] = True
@@ -45,6 +48,19 @@ def build(output: pathlib.Path, strict: bool = False) -> int:
         print(f"error: {result}", file=sys.stderr)
         return 1
     return result
+
+
+def _theme_options_without_launch_buttons() -> dict:
+    """The book's theme options as `make book` computes them, minus the
+    launch buttons (sphinx-book-theme adds none without a provider)."""
+    from jupyter_book.config import get_final_config
+
+    config, _ = get_final_config(
+        user_yaml=ROOT / "_config.yml", sourcedir=ROOT,
+        cli_config={"latex_individualpages": False})
+    options = dict(config["html_theme_options"])
+    options.pop("launch_buttons", None)
+    return options
 
 
 def main(argv: list[str] | None = None) -> int:

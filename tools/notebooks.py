@@ -26,9 +26,7 @@ import nbclient
 import nbformat
 
 from book_files import BOOK, ROOT, notebook_mds
-
-sys.path.insert(0, str(ROOT / "src"))
-from py4eng_jax import machine_info  # noqa: E402
+from py4eng_jax import machine_info  # installed (editable) by `make`
 
 META_KEY = "py4eng_jax"
 TIMEOUT_S = 600  # per cell; a lesson cell should take seconds

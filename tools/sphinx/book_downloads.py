@@ -25,7 +25,6 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 import student_notebooks  # noqa: E402
 
 MENU = "download-buttons"  # the theme's label for its download menu
-LAUNCH = "launch-buttons"  # ... and for its Binder/Colab menu
 
 
 def md_twin(app: Sphinx, docname: str) -> pathlib.Path | None:
@@ -38,10 +37,6 @@ def md_twin(app: Sphinx, docname: str) -> pathlib.Path | None:
 
 
 def _add_md_button(app: Sphinx, pagename, templatename, context, doctree):
-    if app.config.hide_solutions and "header_buttons" in context:
-        context["header_buttons"] = [
-            group for group in context["header_buttons"]
-            if group.get("label") != LAUNCH]
     if md_twin(app, pagename) is None:
         return
     for group in context.get("header_buttons", []):

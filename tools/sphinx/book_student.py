@@ -9,6 +9,12 @@ hidden, leaves a marker; a transform then removes everything from the
 marker to the matching ``{solution-end}``, before sphinx-exercise would
 merge them.
 
+This works around sphinx-exercise issue #89, "Gated directives crash the
+build when the start directive is suppressed (hide_solutions or
+:hidden:)": https://github.com/executablebooks/sphinx-exercise/issues/89.
+Once that is fixed upstream, this file and its entry in _config.yml can
+go.
+
 ``make book-student`` (tools/build_student.py) builds with
 ``hide_solutions = True``; tests/test_student.py checks that no solution,
 text or code, reaches the student edition.
