@@ -53,10 +53,14 @@ book: $(STAMP) check-sources
 	$(VENV)/bin/jupyter-book build . --keep-going
 	@echo "== Book: _build/html/index.html"
 
+# Lint first (ruff, configured in pyproject.toml), then one pytest session.
 # Test files are spread over the CPU cores; --dist loadfile keeps each
-# notebook's cells (one kernel) in one worker.
+# notebook's cells (one kernel) in one worker; --no-loadscope-reorder keeps
+# the order tests/conftest.py gives: the slowest work first.
 test: $(STAMP) check-sources
-	$(PY) -m pytest -n auto --dist loadfile --nbval --nbval-current-env \
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -n auto --dist loadfile --no-loadscope-reorder \
+	  --nbval --nbval-current-env \
 	  --nbval-sanitize-with tests/sanitize.cfg \
 	  tests src/py4eng_jax book
 

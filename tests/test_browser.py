@@ -198,9 +198,9 @@ async def _visit(browser, base: str, page_name: str) -> Visit:
         visit.urls = await page.evaluate(URLS_JS)
         visit.code_blocks = await page.evaluate(CODE_JS)
         name = shot_name(page_name)
-        # JPEG: a whole chapter as PNG takes twice as long to encode.
-        await page.screenshot(path=SCREENSHOTS / f"{name}.jpg",
-                              full_page=True, quality=85)
+        # The first screen of the page, as a reader sees it on arrival (a
+        # whole chapter, full page, costs seconds to render and encode).
+        await page.screenshot(path=SCREENSHOTS / f"{name}.jpg", quality=85)
         visit.images = await page.evaluate(IMAGES_JS)
         visit.solutions = await _open_solutions(page)
         await page.evaluate("window.scrollTo(0, 0)")

@@ -7,8 +7,13 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from py4eng_jax import (AdamState, Optimizer, adam, gd_step, momentum, sgd,
-                        train, train_with)
+from py4eng_jax import (
+    AdamState,
+    Optimizer,
+    adam,
+    momentum,
+    sgd,
+)
 
 
 class Pair(NamedTuple):
@@ -175,47 +180,6 @@ def test_update_works_under_jit(opt):
     assert_tree_close(jitted, eager, rtol=1e-5)
 
 
-def test_train_with_sgd_matches_train(xor):
-    """train_with(sgd(lr)) takes train(lr)'s steps, with the same losses"""
-    X, Y, params = xor
-    ours = train_with(sgd(1.0), params, X, Y, verbose=False)
-    theirs = train(params, X, Y, lr=1.0, step=jax.jit(gd_step),
-                   verbose=False)
-    assert ours.steps == theirs.steps
-    np.testing.assert_array_equal(ours.checkpoints, theirs.checkpoints)
-    np.testing.assert_allclose(ours.losses, theirs.losses, rtol=1e-5)
-
-
-@pytest.mark.parametrize("opt", [momentum(1.0), adam(0.1)],
-                         ids=["momentum", "adam"])
-def test_train_with_stops_at_the_first_all_correct_check(xor, opt):
-    """training stops at the first check (every 10 steps) with all right"""
-    X, Y, params = xor
-    result = train_with(opt, params, X, Y, verbose=False)
-    assert result.converged and result.steps % 10 == 0
-    before = train_with(opt, params, X, Y, max_steps=result.steps - 10,
-                        verbose=False)
-    assert not before.converged
-
-
-def test_train_with_gives_up_at_max_steps(xor):
-    """with too few steps, training stops at max_steps, not converged"""
-    X, Y, params = xor
-    result = train_with(sgd(0.01), params, X, Y, max_steps=25,
-                        verbose=False)
-    assert (result.steps, result.converged) == (25, False)
-    assert result.checkpoints.tolist() == [0, 10, 20, 25]
-
-
-def test_train_with_prints_every_check(xor, capsys):
-    """verbose training prints 'step: loss' with 5 decimals at each check"""
-    X, Y, params = xor
-    result = train_with(adam(0.1), params, X, Y, max_steps=20)
-    lines = capsys.readouterr().out.splitlines()
-    assert lines == [f"{s}: {v:.5f}" for s, v in
-                     zip(result.checkpoints, result.losses)]
-
-
 # Bad input: the argument is named, with what was expected and what came.
 
 @pytest.mark.parametrize("factory", [sgd, momentum, adam])
@@ -333,36 +297,3 @@ def test_init_rejects_params_that_are_not_float_arrays(opt, params, error,
         opt.init(params)
 
 
-def test_train_with_rejects_an_optimizer_factory(xor):
-    """passing adam instead of adam(lr) is a TypeError that says so"""
-    X, Y, params = xor
-    with pytest.raises(TypeError, match="optimizer must be an Optimizer "
-                                        r".* got function"):
-        train_with(adam, params, X, Y, verbose=False)
-
-
-@pytest.mark.parametrize("kwargs, error, match", [
-    ({"every": 0}, ValueError, "every must be a positive integer, got 0"),
-    ({"max_steps": -1}, ValueError,
-     "max_steps must be a non-negative integer"),
-])
-def test_train_with_rejects_bad_options(xor, kwargs, error, match):
-    """train_with's options are checked and named"""
-    X, Y, params = xor
-    with pytest.raises(error, match=match):
-        train_with(sgd(1.0), params, X, Y, verbose=False, **kwargs)
-
-
-def test_train_with_rejects_a_dict_of_params(xor):
-    """the XOR network needs (w1, b1, w2, b2), as py4eng_jax.loss does"""
-    X, Y, params = xor
-    with pytest.raises(TypeError, match="params must be a tuple"):
-        train_with(sgd(1.0), dict(zip("abcd", params)), X, Y,
-                   verbose=False)
-
-
-def test_train_with_rejects_bad_targets(xor):
-    """Y must have one target per row of X"""
-    X, Y, params = xor
-    with pytest.raises(ValueError, match=r"Y must have shape \(4,\)"):
-        train_with(sgd(1.0), params, X, Y[:3], verbose=False)

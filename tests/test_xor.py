@@ -6,8 +6,14 @@ import numpy as np
 import pytest
 from jax.test_util import check_grads
 
-from py4eng_jax import (all_correct, gd_step, init_params, loss, predict,
-                        sigmoid, train, xor_data)
+from py4eng_jax import (
+    gd_step,
+    init_params,
+    loss,
+    predict,
+    sigmoid,
+    xor_data,
+)
 
 
 def test_xor_data_is_the_truth_table():
@@ -106,44 +112,6 @@ def test_gd_step_works_under_jit(xor):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
 
 
-def test_train_reaches_all_correct_and_stops(xor, capsys):
-    """train stops at the first check with all four predictions right"""
-    X, Y, params = xor
-    result = train(params, X, Y, verbose=False)
-    assert result.converged and bool(all_correct(result.params, X, Y))
-    assert result.steps % 10 == 0
-    assert capsys.readouterr().out == ""
-    # One check earlier, the predictions were not all right yet.
-    before = train(params, X, Y, max_steps=result.steps - 10, verbose=False)
-    assert not before.converged
-
-
-def test_train_prints_every_check(xor, capsys):
-    """verbose train prints 'step: loss' with 5 decimals at every check"""
-    X, Y, params = xor
-    result = train(params, X, Y, max_steps=30)
-    lines = capsys.readouterr().out.splitlines()
-    assert lines == [f"{s}: {v:.5f}" for s, v in
-                     zip(result.checkpoints, result.losses)]
-    assert result.checkpoints.tolist() == [0, 10, 20, 30]
-
-
-def test_train_losses_decrease_overall(xor):
-    """the recorded loss falls from the first check to the last"""
-    X, Y, params = xor
-    result = train(params, X, Y, verbose=False)
-    assert result.losses[-1] < result.losses[0]
-
-
-def test_train_matches_a_jitted_step(xor):
-    """train with a jitted step takes the same number of steps"""
-    X, Y, params = xor
-    eager = train(params, X, Y, verbose=False)
-    jitted = train(params, X, Y, step=jax.jit(gd_step), verbose=False)
-    assert jitted.steps == eager.steps
-    np.testing.assert_allclose(jitted.losses, eager.losses, rtol=1e-5)
-
-
 # Bad input: each public function names the argument and what came.
 
 @pytest.mark.parametrize("bad, error, match", [
@@ -207,26 +175,6 @@ def test_gd_step_rejects_a_bad_learning_rate(xor, lr, error):
     X, Y, params = xor
     with pytest.raises(error, match="lr must be a positive number"):
         gd_step(params, X, Y, lr)
-
-
-def test_train_rejects_a_bad_learning_rate(xor):
-    """train checks lr before doing any work"""
-    X, Y, params = xor
-    with pytest.raises(ValueError, match="lr must be a positive number, got -0.5"):
-        train(params, X, Y, lr=-0.5, verbose=False)
-
-
-@pytest.mark.parametrize("kwargs, error, match", [
-    ({"every": 0}, ValueError, "every must be a positive integer, got 0"),
-    ({"every": 2.5}, TypeError, "every must be a positive integer"),
-    ({"max_steps": -1}, ValueError, "max_steps must be a non-negative integer"),
-    ({"step": "gd"}, TypeError, "step must be callable, got str"),
-])
-def test_train_rejects_bad_options(xor, kwargs, error, match):
-    """train's options are checked and named in the error"""
-    X, Y, params = xor
-    with pytest.raises(error, match=match):
-        train(params, X, Y, verbose=False, **kwargs)
 
 
 @pytest.mark.parametrize("key, error, match", [

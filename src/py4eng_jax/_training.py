@@ -19,7 +19,8 @@ of their inputs (:func:`py4eng_jax._xor.xor_inputs`).
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp

@@ -1,12 +1,24 @@
-"""The fused XOR training: one compiled while_loop, same result as train."""
+"""Training the XOR network (py4eng_jax._training): train, train_with and
+the fused train_fused, which all follow one stopping rule."""
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from py4eng_jax import (FusedResult, all_correct, gd_step, init_params,
-                        train, train_fused, xor_data)
+from py4eng_jax import (
+    FusedResult,
+    adam,
+    all_correct,
+    gd_step,
+    init_params,
+    momentum,
+    sgd,
+    train,
+    train_fused,
+    train_with,
+    xor_data,
+)
 from py4eng_jax._training import _train_fused
 
 jitted_step = jax.jit(gd_step)
@@ -162,3 +174,137 @@ def test_train_fused_rejects_targets_of_the_wrong_length(xor):
     X, Y, params = xor
     with pytest.raises(ValueError, match=r"Y must have shape \(4,\)"):
         train_fused(params, X, Y[:3])
+
+
+def test_train_with_sgd_matches_train(xor):
+    """train_with(sgd(lr)) takes train(lr)'s steps, with the same losses"""
+    X, Y, params = xor
+    ours = train_with(sgd(1.0), params, X, Y, verbose=False)
+    theirs = train(params, X, Y, lr=1.0, step=jax.jit(gd_step),
+                   verbose=False)
+    assert ours.steps == theirs.steps
+    np.testing.assert_array_equal(ours.checkpoints, theirs.checkpoints)
+    np.testing.assert_allclose(ours.losses, theirs.losses, rtol=1e-5)
+
+
+@pytest.mark.parametrize("opt", [momentum(1.0), adam(0.1)],
+                         ids=["momentum", "adam"])
+def test_train_with_stops_at_the_first_all_correct_check(xor, opt):
+    """training stops at the first check (every 10 steps) with all right"""
+    X, Y, params = xor
+    result = train_with(opt, params, X, Y, verbose=False)
+    assert result.converged and result.steps % 10 == 0
+    before = train_with(opt, params, X, Y, max_steps=result.steps - 10,
+                        verbose=False)
+    assert not before.converged
+
+
+def test_train_with_gives_up_at_max_steps(xor):
+    """with too few steps, training stops at max_steps, not converged"""
+    X, Y, params = xor
+    result = train_with(sgd(0.01), params, X, Y, max_steps=25,
+                        verbose=False)
+    assert (result.steps, result.converged) == (25, False)
+    assert result.checkpoints.tolist() == [0, 10, 20, 25]
+
+
+def test_train_with_prints_every_check(xor, capsys):
+    """verbose training prints 'step: loss' with 5 decimals at each check"""
+    X, Y, params = xor
+    result = train_with(adam(0.1), params, X, Y, max_steps=20)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [f"{s}: {v:.5f}" for s, v in
+                     zip(result.checkpoints, result.losses)]
+
+
+def test_train_with_rejects_an_optimizer_factory(xor):
+    """passing adam instead of adam(lr) is a TypeError that says so"""
+    X, Y, params = xor
+    with pytest.raises(TypeError, match="optimizer must be an Optimizer "
+                                        r".* got function"):
+        train_with(adam, params, X, Y, verbose=False)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"every": 0}, ValueError, "every must be a positive integer, got 0"),
+    ({"max_steps": -1}, ValueError,
+     "max_steps must be a non-negative integer"),
+])
+def test_train_with_rejects_bad_options(xor, kwargs, error, match):
+    """train_with's options are checked and named"""
+    X, Y, params = xor
+    with pytest.raises(error, match=match):
+        train_with(sgd(1.0), params, X, Y, verbose=False, **kwargs)
+
+
+def test_train_with_rejects_a_dict_of_params(xor):
+    """the XOR network needs (w1, b1, w2, b2), as py4eng_jax.loss does"""
+    X, Y, params = xor
+    with pytest.raises(TypeError, match="params must be a tuple"):
+        train_with(sgd(1.0), dict(zip("abcd", params)), X, Y,
+                   verbose=False)
+
+
+def test_train_with_rejects_bad_targets(xor):
+    """Y must have one target per row of X"""
+    X, Y, params = xor
+    with pytest.raises(ValueError, match=r"Y must have shape \(4,\)"):
+        train_with(sgd(1.0), params, X, Y[:3], verbose=False)
+
+
+def test_train_reaches_all_correct_and_stops(xor, capsys):
+    """train stops at the first check with all four predictions right"""
+    X, Y, params = xor
+    result = train(params, X, Y, verbose=False)
+    assert result.converged and bool(all_correct(result.params, X, Y))
+    assert result.steps % 10 == 0
+    assert capsys.readouterr().out == ""
+    # One check earlier, the predictions were not all right yet.
+    before = train(params, X, Y, max_steps=result.steps - 10, verbose=False)
+    assert not before.converged
+
+
+def test_train_prints_every_check(xor, capsys):
+    """verbose train prints 'step: loss' with 5 decimals at every check"""
+    X, Y, params = xor
+    result = train(params, X, Y, max_steps=30)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [f"{s}: {v:.5f}" for s, v in
+                     zip(result.checkpoints, result.losses)]
+    assert result.checkpoints.tolist() == [0, 10, 20, 30]
+
+
+def test_train_losses_decrease_overall(xor):
+    """the recorded loss falls from the first check to the last"""
+    X, Y, params = xor
+    result = train(params, X, Y, verbose=False)
+    assert result.losses[-1] < result.losses[0]
+
+
+def test_train_matches_a_jitted_step(xor):
+    """train with a jitted step takes the same number of steps"""
+    X, Y, params = xor
+    eager = train(params, X, Y, verbose=False)
+    jitted = train(params, X, Y, step=jax.jit(gd_step), verbose=False)
+    assert jitted.steps == eager.steps
+    np.testing.assert_allclose(jitted.losses, eager.losses, rtol=1e-5)
+
+
+def test_train_rejects_a_bad_learning_rate(xor):
+    """train checks lr before doing any work"""
+    X, Y, params = xor
+    with pytest.raises(ValueError, match="lr must be a positive number, got -0.5"):
+        train(params, X, Y, lr=-0.5, verbose=False)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"every": 0}, ValueError, "every must be a positive integer, got 0"),
+    ({"every": 2.5}, TypeError, "every must be a positive integer"),
+    ({"max_steps": -1}, ValueError, "max_steps must be a non-negative integer"),
+    ({"step": "gd"}, TypeError, "step must be callable, got str"),
+])
+def test_train_rejects_bad_options(xor, kwargs, error, match):
+    """train's options are checked and named in the error"""
+    X, Y, params = xor
+    with pytest.raises(error, match=match):
+        train(params, X, Y, verbose=False, **kwargs)
