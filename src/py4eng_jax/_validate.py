@@ -151,24 +151,20 @@ def positive_number(value, name: str):
 
 def nonnegative_int(value, name: str) -> int:
     """Check that ``value`` is an integer (not a bool) that is at least 0."""
-    if isinstance(value, bool) or not isinstance(
-            value, (numbers.Integral, np.integer)):
-        raise TypeError(
-            f"{name} must be a non-negative integer, got {describe(value)}")
-    if value < 0:
-        raise ValueError(
-            f"{name} must be a non-negative integer, got {value!r}")
-    return int(value)
+    return _int_at_least(value, name, 0, "a non-negative integer")
 
 
 def positive_int(value, name: str) -> int:
     """Check that ``value`` is an integer (not a bool) that is at least 1."""
-    if isinstance(value, bool) or not isinstance(
+    return _int_at_least(value, name, 1, "a positive integer")
+
+
+def _int_at_least(value, name: str, low: int, what: str) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
             value, (numbers.Integral, np.integer)):
-        raise TypeError(
-            f"{name} must be a positive integer, got {describe(value)}")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        raise TypeError(f"{name} must be {what}, got {describe(value)}")
+    if value < low:
+        raise ValueError(f"{name} must be {what}, got {value!r}")
     return int(value)
 
 
