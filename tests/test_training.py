@@ -252,15 +252,26 @@ def test_train_with_rejects_bad_targets(xor):
         train_with(sgd(1.0), params, X, Y[:3], verbose=False)
 
 
-def test_train_reaches_all_correct_and_stops(xor, capsys):
+@pytest.fixture(scope="module")
+def eager_run():
+    """The book's eager training (key 9, lr 1), run once for the module:
+    each eager step dispatches dozens of small operations."""
+    X, Y = xor_data()
+    subkey, _ = jax.random.split(jax.random.key(9))
+    params = init_params(subkey)
+    return X, Y, params, train(params, X, Y, verbose=False)
+
+
+def test_train_reaches_all_correct_and_stops(eager_run, capsys):
     """train stops at the first check with all four predictions right"""
-    X, Y, params = xor
-    result = train(params, X, Y, verbose=False)
+    X, Y, params, result = eager_run
     assert result.converged and bool(all_correct(result.params, X, Y))
     assert result.steps % 10 == 0
     assert capsys.readouterr().out == ""
-    # One check earlier, the predictions were not all right yet.
-    before = train(params, X, Y, max_steps=result.steps - 10, verbose=False)
+    # One check earlier, the predictions were not all right yet (a jitted
+    # step takes the same steps: test_train_matches_a_jitted_step).
+    before = train(params, X, Y, step=jitted_step,
+                   max_steps=result.steps - 10, verbose=False)
     assert not before.converged
 
 
@@ -274,18 +285,16 @@ def test_train_prints_every_check(xor, capsys):
     assert result.checkpoints.tolist() == [0, 10, 20, 30]
 
 
-def test_train_losses_decrease_overall(xor):
+def test_train_losses_decrease_overall(eager_run):
     """the recorded loss falls from the first check to the last"""
-    X, Y, params = xor
-    result = train(params, X, Y, verbose=False)
+    result = eager_run[-1]
     assert result.losses[-1] < result.losses[0]
 
 
-def test_train_matches_a_jitted_step(xor):
+def test_train_matches_a_jitted_step(eager_run):
     """train with a jitted step takes the same number of steps"""
-    X, Y, params = xor
-    eager = train(params, X, Y, verbose=False)
-    jitted = train(params, X, Y, step=jax.jit(gd_step), verbose=False)
+    X, Y, params, eager = eager_run
+    jitted = train(params, X, Y, step=jitted_step, verbose=False)
     assert jitted.steps == eager.steps
     np.testing.assert_allclose(jitted.losses, eager.losses, rtol=1e-5)
 
