@@ -18,7 +18,8 @@ from jax.tree_util import keystr
 
 from .. import _xor
 from .._checking import (CheckFailed, Feedback, call, checker, fail,
-                         jittable, require_array, same_values)
+                         jittable, require_array, require_scalar,
+                         same_values)
 
 __all__ = ["global_norm", "clip_by_global_norm", "dense_pytree"]
 
@@ -45,13 +46,22 @@ def _norm(tree) -> float:
                              for x in jax.tree.leaves(tree))))
 
 
+def _about_containers(err) -> bool:
+    """Whether an error comes from treating a key or a container as an
+    array (what looping over a dict or a nested tree does)."""
+    text = str(err)
+    return isinstance(err, (TypeError, AttributeError)) and any(
+        f"'{name}'" in text for name in ("str", "dict", "list", "tuple"))
+
+
 def _call_on(fn: Callable, args: tuple, shown: str, passed: str | None):
     """Call ``fn(*args)``; if it crashes after a simpler tree passed, say
     that the answer is not general."""
     try:
         return call(fn, *args)
     except CheckFailed as stop:
-        if passed is None or stop.feedback.status != Feedback.FAIL:
+        if (passed is None or stop.feedback.status != Feedback.FAIL
+                or not _about_containers(stop.error)):
             raise
         what = stop.feedback.message.removeprefix("Your function ")
         raise fail(
@@ -83,11 +93,9 @@ def global_norm(norm) -> str:
 
 def _check_norm(got: np.ndarray, tree, shown: str) -> None:
     expected = _norm(tree)
-    if got.ndim != 0:
-        raise fail(
-            f"The global norm should be one number (a 0-d array), got shape "
-            f"{got.shape} for {shown}: combine the leaves into one sum "
-            f"before the square root.")
+    got = require_scalar(got, "the global norm", shown=shown,
+                         many="combine the leaves into one sum before the "
+                              "square root")
     value = float(got)
     if np.isclose(value, expected, rtol=1e-5):
         return
@@ -186,7 +194,7 @@ def _check_clipped(got, tree, max_norm: float, shown: str) -> None:
 
 # ------------------------------------------------------------- pytrees-ex3
 
-@checker("dense_pytree")
+@checker("dense_pytree", expects="the class Dense")
 def dense_pytree(Dense) -> str:
     """Check that the class ``Dense(w, b, activation)`` is a pytree whose
     leaves are ``w`` and ``b`` and whose ``activation`` is static."""
