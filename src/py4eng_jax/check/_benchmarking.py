@@ -61,7 +61,7 @@ def _as_times(got) -> list[float]:
                    f"in seconds, got an array of shape {np.shape(got)}")
     times = []
     for t in got:
-        if isinstance(t, (bool, np.bool_)):
+        if isinstance(t, (bool, np.bool_, str, bytes)):
             raise fail(f"Each time should be a number of seconds, got "
                        f"{t!r}")
         times.append(float(require_scalar(t, "each time")))
@@ -88,12 +88,12 @@ def honest_times(fn) -> str:
                    f"{len(times)}.")
     if len(calls) == _REPEAT:
         raise fail(
-            f"f was called {_REPEAT} times, all of them timed: there is no "
+            f"Your code called f {_REPEAT} times, all of them timed: there is no "
             f"warm-up. The first call of a jitted function traces and "
             f"compiles it; call f(x) once, untimed, before the loop.")
     if len(calls) != _REPEAT + 1:
         raise fail(
-            f"f was called {len(calls)} times for repeat={_REPEAT}; expected "
+            f"Your code called f {len(calls)} times for repeat={_REPEAT}; expected "
             f"{_REPEAT + 1}: one untimed warm-up call, then one timed call "
             f"per repeat.")
     if min(times) > 1.0 and min(times) > 50 * cost:

@@ -180,8 +180,9 @@ def _check_clipped(got, tree, max_norm: float, shown: str) -> None:
                 else np.asarray(x)
                 for x in jax.tree.leaves(tree)
                 for n in [np.linalg.norm(np.asarray(x).ravel())]]
-    if all(g.shape == e.shape and np.allclose(g, e, rtol=1e-5, atol=1e-6)
-           for g, e in zip(got_leaves, per_leaf)):
+    if any(np.size(x) > 1 for x in got_leaves) and all(
+            g.shape == e.shape and np.allclose(g, e, rtol=1e-5, atol=1e-6)
+            for g, e in zip(got_leaves, per_leaf)):
         raise fail(
             f"For {shown} you clipped each leaf by its own norm. That "
             f"changes the direction of the whole tree; scale every leaf by "
@@ -229,23 +230,24 @@ def dense_pytree(Dense) -> str:
         doubled = jax.tree.map(lambda x: 2 * x, layer)
     except Exception as err:
         raise fail(
-            f"jax.tree.map over {made} raised {type(err).__name__}: {err}. "
+            f"Mapping over {made} with jax.tree.map raised {type(err).__name__}: {err}. "
             f"Check unflatten: JAX calls it as unflatten(aux_data, "
             f"children).")
     if type(doubled) is not Dense:
         raise fail(
-            f"jax.tree.map over {made} returned a "
+            f"Mapping over {made} with jax.tree.map returned a "
             f"{type(doubled).__name__}, not a Dense: unflatten should build "
             f"a Dense from the auxiliary data and the children.")
     if getattr(doubled, "activation", None) != "relu":
         raise fail(
-            f"jax.tree.map over {made} lost the activation (got "
+            f"Mapping over {made} with jax.tree.map lost the activation (got "
             f"{getattr(doubled, 'activation', None)!r}): unflatten must "
             f"pass the auxiliary data back into the new Dense.")
     if not (jnp.array_equal(doubled.w, 2 * w)
             and jnp.array_equal(doubled.b, 2 * b)):
         raise fail(
-            f"jax.tree.map(lambda x: 2 * x, {made}) put the arrays back in "
+            f"Doubling {made} with jax.tree.map(lambda x: 2 * x, layer) "
+            f"put the arrays back in "
             f"the wrong places: unflatten must give the children to w and "
             f"b in the order flatten returned them.")
     if jax.tree.structure(layer) == jax.tree.structure(
