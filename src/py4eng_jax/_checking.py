@@ -172,12 +172,16 @@ def capped_while_loops(cap: int | None = None):
     A student's loop whose condition never turns false would run forever
     inside XLA, where no interrupt reaches it. Capped, it returns; a hit
     of the cap is noted (see :func:`checker`), so the checker can say so.
-    Only code traced inside the context is capped.
+    Only code traced inside the context is capped; if any loop was, JAX's
+    caches are cleared on the way out, so that no capped program stays
+    in them.
     """
     cap = WHILE_CAP if cap is None else cap
     original = jax.lax.while_loop
+    used = []
 
     def while_loop(cond_fun, body_fun, init_val):
+        used.append(1)
         def cond(state):
             value, steps = state
             return jnp.logical_and(cond_fun(value), steps < cap)
@@ -196,6 +200,8 @@ def capped_while_loops(cap: int | None = None):
         yield
     finally:
         jax.lax.while_loop = original
+        if used:
+            jax.clear_caches()
 
 
 _ORIGINAL_WHILE = jax.lax.while_loop
@@ -300,6 +306,7 @@ def _run_with_deadline(body, fn) -> Feedback:
             if not worker.is_alive():
                 break
         jax.lax.while_loop = _ORIGINAL_WHILE
+        jax.clear_caches()
         return _never_returned(stopped=not worker.is_alive())
     feedback = box.get("feedback")
     if feedback is None:

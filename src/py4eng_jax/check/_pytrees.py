@@ -129,8 +129,8 @@ def clip_by_global_norm(clip) -> str:
     zeros = {"w": jnp.zeros((2, 2)), "b": jnp.zeros(3)}
     runs = [
         (tuple_shown + " (norm 5) and max_norm=10", tuple_tree, 10.0),
-        (tuple_shown + " (norm 5) and max_norm=1", tuple_tree, 1.0),
         (cases[1][0] + " and max_norm=2", cases[1][1], 2.0),
+        (tuple_shown + " (norm 5) and max_norm=1", tuple_tree, 1.0),
         (cases[2][0] + " and max_norm=0.5", cases[2][1], 0.5),
         ("the all-zero dict {'w': jnp.zeros((2, 2)), 'b': jnp.zeros(3)} "
          "and max_norm=1", zeros, 1.0),
