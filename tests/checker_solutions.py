@@ -1494,3 +1494,15 @@ def BAD_data_parallel_lr(params, X, Y, mesh):
 
 def BAD_data_parallel_returns_loss(params, X, Y, mesh):
     return loss(params, X, Y)
+
+
+def OK_data_parallel_shard_map(params, X, Y, mesh):
+    axis = mesh.axis_names[0]
+
+    def local(params, X, Y):   # one device's rows; average the gradients
+        grads = jax.lax.pmean(jax.grad(loss)(params, X, Y), axis)
+        return jax.tree.map(lambda p, g: p - g, params, grads)
+
+    step = jax.shard_map(local, mesh=mesh, in_specs=(P(), P(axis), P(axis)),
+                         out_specs=P())
+    return jax.jit(step)(params, X, Y)

@@ -312,6 +312,7 @@ CATALOGUE = {
         "BOOK_data_parallel_step": (PASS, "rows of X and Y are split"),
         "OK_data_parallel_in_shardings": (PASS,),
         "OK_data_parallel_helpers": (PASS,),
+        "OK_data_parallel_shard_map": (PASS,),
         "BAD_data_parallel_all_replicated": (FAIL, "X is not split"),
         "BAD_data_parallel_data_not_split": (FAIL, "X is not split"),
         "BAD_data_parallel_only_x": (FAIL, "Y is not split"),
