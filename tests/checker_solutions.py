@@ -1499,8 +1499,11 @@ def BAD_data_parallel_returns_loss(params, X, Y, mesh):
 def OK_data_parallel_shard_map(params, X, Y, mesh):
     axis = mesh.axis_names[0]
 
-    def local(params, X, Y):   # one device's rows; average the gradients
-        grads = jax.lax.pmean(jax.grad(loss)(params, X, Y), axis)
+    def local(params, X, Y):   # one device's rows
+        # The parameters are the same on every device, so jax.grad adds
+        # up (psum) the devices' gradients: divide by their number.
+        share = jax.lax.axis_size(axis)
+        grads = jax.grad(lambda p: loss(p, X, Y) / share)(params)
         return jax.tree.map(lambda p, g: p - g, params, grads)
 
     step = jax.shard_map(local, mesh=mesh, in_specs=(P(), P(axis), P(axis)),
