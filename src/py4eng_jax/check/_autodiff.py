@@ -49,7 +49,8 @@ def xor_accuracy(accuracy) -> str:
     """Check ``accuracy(params, X, Y)``: the fraction of right predictions."""
     for shown, params, X, Y in _xor_cases():
         got = require_scalar(call(accuracy, params, X, Y), "the accuracy",
-                             shown=shown, many="average over the examples with jnp.mean")
+                             shown=shown,
+                             many="average over the examples with jnp.mean")
         expected = _accuracy(params, X, Y)
         same_values(got, expected, what="the accuracy", shown=shown)
     got = jittable(accuracy, params, X, Y)

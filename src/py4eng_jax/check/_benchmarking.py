@@ -51,13 +51,16 @@ def _run_time_of_work(x) -> float:
 
 def _as_times(got) -> list[float]:
     if isinstance(got, (str, bytes)) or not hasattr(got, "__len__"):
-        raise fail(f"Your honest_times should return a list of {_REPEAT} times "
+        raise fail(f"Your honest_times should return a list of {_REPEAT} "
+                   f"times "
                    f"in seconds, got {type(got).__name__} {got!r:.60}.")
     if isinstance(got, dict):
-        raise fail(f"Your honest_times should return a list of {_REPEAT} times "
+        raise fail(f"Your honest_times should return a list of {_REPEAT} "
+                   f"times "
                    f"in seconds, got a dict")
     if getattr(got, "ndim", 1) != 1:
-        raise fail(f"Your honest_times should return a list of {_REPEAT} times "
+        raise fail(f"Your honest_times should return a list of {_REPEAT} "
+                   f"times "
                    f"in seconds, got an array of shape {np.shape(got)}")
     times = []
     for t in got:
@@ -88,12 +91,14 @@ def honest_times(fn) -> str:
                    f"{len(times)}.")
     if len(calls) == _REPEAT:
         raise fail(
-            f"Your code called f {_REPEAT} times, all of them timed: there is no "
+            f"Your code called f {_REPEAT} times, all of them timed: there "
+            f"is no "
             f"warm-up. The first call of a jitted function traces and "
             f"compiles it; call f(x) once, untimed, before the loop.")
     if len(calls) != _REPEAT + 1:
         raise fail(
-            f"Your code called f {len(calls)} times for repeat={_REPEAT}; expected "
+            f"Your code called f {len(calls)} times for repeat={_REPEAT}; "
+            f"expected "
             f"{_REPEAT + 1}: one untimed warm-up call, then one timed call "
             f"per repeat.")
     if min(times) > 1.0 and min(times) > 50 * cost:

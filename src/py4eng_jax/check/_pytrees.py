@@ -230,7 +230,8 @@ def dense_pytree(Dense) -> str:
         doubled = jax.tree.map(lambda x: 2 * x, layer)
     except Exception as err:
         raise fail(
-            f"Mapping over {made} with jax.tree.map raised {type(err).__name__}: {err}. "
+            f"Mapping over {made} with jax.tree.map raised "
+            f"{type(err).__name__}: {err}. "
             f"Check unflatten: JAX calls it as unflatten(aux_data, "
             f"children).")
     if type(doubled) is not Dense:
