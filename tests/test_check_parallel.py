@@ -6,11 +6,13 @@ simulated devices checks that the solutions pass there too, and the hint
 that needs several devices.
 """
 
+import pathlib
 import textwrap
 
 import jax
 import pytest
 from support import run_with_four_devices
+from test_check_catalogue import CATALOGUE, assert_hint
 from jax.sharding import NamedSharding, PartitionSpec as P
 
 from py4eng_jax import check, gd_step, replicate, shard_rows
@@ -32,7 +34,9 @@ SOLUTIONS = textwrap.dedent("""
 """)
 exec(SOLUTIONS)
 
-FOUR_DEVICES = """
+FOUR_DEVICES = f"""
+TESTS = {str(pathlib.Path(__file__).parent)!r}
+""" + """
 import json
 import jax
 jax.config.update("jax_num_cpu_devices", 4)
@@ -43,10 +47,18 @@ def params_on_device_0(params, X, Y, mesh):
     return jax.jit(gd_step)(params, shard_rows(X, mesh),
                             shard_rows(Y, mesh), 1.0)
 
+import sys
+sys.path.insert(0, TESTS)
+import checker_solutions as S
+catalogue = {name: (lambda f: (f.status, f.message))(
+                 check.data_parallel_step(getattr(S, name)))
+             for name in dir(S) if "data_parallel" in name}
+
 print(json.dumps({
     "columns": check.shard_columns(shard_columns).passed,
     "step": check.data_parallel_step(data_parallel_step).passed,
     "mixed": check.data_parallel_step(params_on_device_0).message,
+    "catalogue": catalogue,
 }))
 """
 
@@ -184,3 +196,14 @@ def test_data_parallel_step_solution_passes_on_four_devices(four):
 def test_data_parallel_step_hints_at_mixed_devices(four):
     """parameters committed to device 0 get the 'replicate' hint"""
     assert "mixed arrays committed to one device" in four["mixed"]
+
+
+def test_data_parallel_step_catalogue_on_four_devices(four):
+    """with 4 devices each attempt gets its verdict and hint, too"""
+    from py4eng_jax._checking import Feedback
+    attempts = CATALOGUE["parallel-ex2"][1]
+    assert set(four["catalogue"]) == set(attempts)
+    for name, (verdict, *fragments) in attempts.items():
+        status, message = four["catalogue"][name]
+        assert status == verdict, (name, message)
+        assert_hint(Feedback(status, message), *fragments)

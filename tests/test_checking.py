@@ -1,16 +1,24 @@
-"""Exercise checkers: solutions pass, typical mistakes get the right hint."""
+"""The shared checker machinery (py4eng_jax._checking): feedback, calls,
+error hints, scalars, vectorization, deadlines and capped while loops."""
+
+import time
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from jax import lax
 
-from py4eng_jax import check, predict
+from py4eng_jax import _checking as C
+from py4eng_jax import check
 from py4eng_jax._checking import Feedback
 
 
-def accuracy_solution(params, X, Y):
-    return jnp.mean((predict(params, X) > 0.5) == Y)
+def reason(fn, *args):
+    """The hint explain() gives for the error fn(*args) raises."""
+    with pytest.raises(Exception) as info:
+        fn(*args)
+    return C.explain(info.value)
 
 
 def test_feedback_displays_its_status_and_message():
@@ -26,124 +34,225 @@ def test_feedback_rejects_an_unknown_status():
         Feedback("ok", "?")
 
 
-def test_checkers_refuse_a_non_function():
-    """passing the result instead of the function is a TypeError"""
-    with pytest.raises(TypeError, match="expects your function, got float"):
-        check.xor_accuracy(0.5)
+def test_feedback_starts_with_a_capital_and_ends_with_one_full_stop():
+    """messages are sentences: a capital first, one full stop last"""
+    assert Feedback("fail", "wrong shape..").message == "Wrong shape."
+    assert Feedback("fail", "no stop").message == "No stop."
 
 
-def test_xor_accuracy_passes_the_solution():
-    """the chapter's solution passes"""
-    assert check.xor_accuracy(accuracy_solution).passed
+def test_feedback_wraps_at_72_columns():
+    """a long message displays on several short lines"""
+    lines = repr(Feedback("fail", "word " * 40)).splitlines()
+    assert len(lines) > 2 and max(map(len, lines)) <= 72
 
 
-def test_xor_accuracy_empty_stub_is_not_attempted():
-    """the empty exercise cell reports 'not attempted yet'"""
-    def accuracy(params, X, Y):
+def test_checkers_answer_a_result_passed_instead_of_the_function():
+    """passing the result instead of the function gets a hint, no raise"""
+    feedback = check.xor_accuracy(0.5)
+    assert feedback.status == "fail"
+    assert "expects your function itself" in feedback.message
+    assert "check.xor_accuracy(my_function)" in feedback.message
+
+
+def test_a_stub_is_not_attempted():
+    """an empty body or NotImplementedError means 'not attempted yet'"""
+    def stub(params, X, Y):
         ...
 
-    feedback = check.xor_accuracy(accuracy)
-    assert feedback.status == "not attempted"
-    assert "Not attempted yet" in feedback.message
-
-
-def test_xor_accuracy_not_implemented_is_not_attempted():
-    """raising NotImplementedError also counts as not attempted"""
-    def accuracy(params, X, Y):
+    def todo(params, X, Y):
         raise NotImplementedError
 
-    assert check.xor_accuracy(accuracy).status == "not attempted"
+    for fn in (stub, todo):
+        feedback = check.xor_accuracy(fn)
+        assert feedback.status == "not attempted"
+        assert "Not attempted yet" in feedback.message
 
 
-def test_xor_accuracy_hints_at_a_missing_mean():
-    """returning the per-example comparisons gets a shape hint"""
-    def accuracy(params, X, Y):
-        return (predict(params, X) > 0.5) == Y
+def test_a_gap_in_a_checker_becomes_a_hint():
+    """an unexpected error inside a checker is a hint, not a traceback"""
+    @C.checker("broken")
+    def broken(fn):
+        return {}["missing"]
 
-    feedback = check.xor_accuracy(accuracy)
-    assert not feedback.passed
-    assert "forget the mean" in feedback.message
-
-
-def test_xor_accuracy_hints_at_wrong_values():
-    """a wrong threshold gets 'wrong values' with the input named"""
-    def accuracy(params, X, Y):
-        return jnp.mean((predict(params, X) > 0.9) == Y)
-
-    feedback = check.xor_accuracy(accuracy)
+    feedback = broken(lambda: 1)
     assert feedback.status == "fail"
-    assert "Wrong values for the accuracy" in feedback.message
-    assert "init_params(jax.random.key(" in feedback.message
+    assert "checker could not finish" in feedback.message
 
 
-def test_xor_accuracy_hints_at_not_jittable():
-    """a Python if on a traced value gets the 'not jittable' hint"""
-    def accuracy(params, X, Y):
-        right = jnp.mean((predict(params, X) > 0.5) == Y)
-        if right > 0.99:   # fine eagerly, fails under jit
-            return jnp.array(1.0)
-        return right
+@pytest.mark.parametrize("value", [2.5, np.float32(2.5), jnp.float32(2.5),
+                                   np.array(2.5), jnp.array(2.5)])
+def test_require_scalar_accepts_every_kind_of_number(value):
+    """Python and NumPy scalars and 0-d arrays are one number"""
+    assert float(C.require_scalar(value, "the time")) == 2.5
 
-    feedback = check.xor_accuracy(accuracy)
+
+def test_require_scalar_hints_at_many_numbers():
+    """an array of several numbers gets the shape and the extra hint"""
+    with pytest.raises(C.CheckFailed) as info:
+        C.require_scalar(jnp.ones(4), "the mean", many="take the mean")
+    assert "shape (4,)" in info.value.feedback.message
+    assert "take the mean" in info.value.feedback.message
+
+
+def test_require_scalar_hints_at_extra_axes():
+    """one number in a (1, 1) array is about keepdims, not a missing mean"""
+    with pytest.raises(C.CheckFailed) as info:
+        C.require_scalar(jnp.ones((1, 1)), "the mean", many="take the mean")
+    message = info.value.feedback.message
+    assert "keepdims" in message and "take the mean" not in message
+
+
+def test_require_scalar_hints_at_a_list():
+    """a list is not an array"""
+    with pytest.raises(C.CheckFailed) as info:
+        C.require_scalar([1.0], "the mean")
+    assert "returned a list of 1" in info.value.feedback.message
+
+
+def test_explain_numpy_inside_jit_and_vmap():
+    """np.* on a tracer, under jit or vmap: use jnp"""
+    for transform in (jax.jit, jax.vmap):
+        hint = reason(transform(lambda x: np.sin(x)), jnp.ones(3))
+        assert "NumPy" in hint and "jnp" in hint
+
+
+def test_explain_python_if_does_not_advise_static():
+    """a Python if on a traced value: jnp.where, never 'mark static'"""
+    hint = reason(jax.jit(lambda x: x if x.sum() > 0 else -x), jnp.ones(3))
+    assert "jnp.where" in hint and "static" not in hint
+
+
+def test_explain_a_traced_loop_bound():
+    """range(n) of a traced n: lax.fori_loop"""
+    hint = reason(jax.jit(lambda n: sum(range(n))), 3)
+    assert "range(n)" in hint and "lax.fori_loop" in hint
+
+
+def test_explain_a_traced_shape():
+    """a shape or a slice from a traced value: keep the shape fixed"""
+    for fn in (lambda n: jnp.zeros(n), lambda n: jnp.ones(4)[:n]):
+        assert "shape" in reason(jax.jit(fn), 3)
+
+
+def test_explain_a_python_if_in_a_loop_body():
+    """inside a lax loop body the index is traced"""
+    hint = reason(lambda: lax.fori_loop(
+        0, 3, lambda i, c: c + 1 if i > 0 else c, 0.0))
+    assert "body of a lax loop" in hint
+
+
+def test_explain_non_hashable_static_arguments():
+    """an array marked static: mark only numbers, strings, tuples"""
+    hint = reason(jax.jit(lambda x: x, static_argnums=0), jnp.ones(3))
+    assert "hashed" in hint and "ordinary arguments" in hint
+
+
+def test_explain_vmap_axis_errors():
+    """vmap's rank, size and in_axes errors get their own hints"""
+    x = jnp.ones(4)
+    assert "None in in_axes" in reason(
+        jax.vmap(lambda a, b: a + b, in_axes=(0, 0)), x, 1.0)
+    assert "(4 and 3)" in reason(jax.vmap(lambda a, b: a + b), x,
+                                 jnp.ones(3))
+    assert "one entry per positional argument" in reason(
+        jax.vmap(lambda a, b, c: a, in_axes=(0, None)), x, x, x)
+
+
+def test_explain_one_if_for_many_elements():
+    """lax.cond on an array: choose element by element"""
+    hint = reason(lambda x: lax.cond(x > 0, lambda: x, lambda: -x),
+                  jnp.arange(3.0))
+    assert "element by element" in hint
+
+
+def test_explain_passes_other_errors_through():
+    """an unknown error is named with its first line"""
+    hint = C.explain(ValueError("X must have shape (any, 2)\nmore"))
+    assert hint == "Your function raised ValueError: X must have shape " \
+                   "(any, 2)"
+
+
+def test_jittable_adds_its_hint_only_to_traced_value_errors():
+    """the exercise hint follows a Python if, not a NumPy call"""
+    with pytest.raises(C.CheckFailed) as info:
+        C.jittable(lambda x: np.sin(x), jnp.ones(2), hint="Use lax.scan.")
+    assert "lax.scan" not in info.value.feedback.message
+    with pytest.raises(C.CheckFailed) as info:
+        C.jittable(lambda x: x if x[0] > 0 else x, jnp.ones(2),
+                   hint="Use lax.scan.")
+    assert "lax.scan" in info.value.feedback.message
+
+
+BATCHES = ((jnp.ones((2, 3)),), (jnp.ones((4, 3)),))
+
+
+def row_sum(row):
+    return jnp.sum(row * row)
+
+
+@pytest.mark.parametrize("fn", [
+    jax.vmap(row_sum), lambda X: jnp.sum(X * X, axis=1)])
+def test_vmap_and_broadcasting_are_vectorized(fn):
+    """vmap and broadcasting do not loop over the batch"""
+    assert C.loops_over_batch(fn, *BATCHES) is None
+
+
+@pytest.mark.parametrize("fn,words", [
+    (lambda X: jnp.stack([row_sum(r) for r in X]), "Python"),
+    (lambda X: lax.map(row_sum, X), "lax.map"),
+    (lambda X: lax.scan(lambda c, r: (c, row_sum(r)), 0.0, X)[1],
+     "lax.scan"),
+    (lambda X: lax.fori_loop(0, X.shape[0], lambda i, o: o.at[i].set(
+        row_sum(X[i])), jnp.zeros(X.shape[0])), "lax.fori_loop"),
+    (lambda X: lax.map(row_sum, X, batch_size=2), "lax.map"),
+    (lambda X: lax.while_loop(lambda s: s[0] < X.shape[0], lambda s: (
+        s[0] + 1, s[1].at[s[0]].set(row_sum(X[s[0]]))),
+        (0, jnp.zeros(X.shape[0])))[1], "while_loop"),
+])
+def test_loops_are_not_vectorized(fn, words):
+    """a Python loop, lax.map, scan, fori_loop and while_loop all loop"""
+    how = C.loops_over_batch(fn, *BATCHES)
+    assert how is not None and words in how
+
+
+def test_program_size_counts_nested_operations():
+    """operations inside a nested jax.jit are counted too"""
+    inner = jax.jit(lambda x: (2 * x).sum())
+    assert C.program_size(lambda x: inner(x), jnp.ones(3)) == 3
+
+
+def test_a_python_loop_that_never_ends_gets_a_hint(monkeypatch):
+    """an endless Python loop is stopped, and the kernel lives on"""
+    monkeypatch.setattr(C, "DEADLINE_S", 1.0)
+
+    def forever(x):
+        while True:
+            pass
+
+    start = time.monotonic()
+    feedback = check.huber(forever)
+    assert time.monotonic() - start < 5
     assert feedback.status == "fail"
-    assert "not jittable" in feedback.message
-    assert "jnp.where" in feedback.message
+    assert "did not return within 1 s" in feedback.message
+    assert "Python loop" in feedback.message
 
 
-def test_xor_accuracy_reports_a_crash_as_a_hint():
-    """an exception in the student's code becomes a hint, not a traceback"""
-    def accuracy(params, X, Y):
-        return predict(params, X.T)
+def test_a_while_loop_that_never_ends_is_capped():
+    """lax.while_loop stops at the cap inside a checker; the hint says so"""
+    def endless(x):
+        return lax.while_loop(lambda s: s > -1.0, lambda s: s + 1.0, x)
 
-    feedback = check.xor_accuracy(accuracy)
-    assert feedback.status == "fail"
-    assert feedback.message.startswith("Your function raised ValueError")
-
-
-def test_xor_accuracy_hints_at_a_list_result():
-    """returning a Python list gets 'should be an array'"""
-    def accuracy(params, X, Y):
-        return [0.5]
-
-    assert "should be an array" in check.xor_accuracy(accuracy).message
+    feedback = check.huber(endless)
+    assert "still running after 10000 steps" in feedback.message
+    assert jax.lax.while_loop is C._ORIGINAL_WHILE
 
 
-def test_xor_grad_b2_passes_the_solution():
-    """the mean error is the gradient with respect to b2"""
-    def grad_b2(params, X, Y):
-        return jnp.mean(predict(params, X) - Y, keepdims=True)
+def test_capped_while_loops_leave_other_loops_alone():
+    """a loop that ends by itself gives the same result, capped or not"""
+    def count(n):
+        return lax.while_loop(lambda s: s < n, lambda s: s + 1, 0)
 
-    assert check.xor_grad_b2(grad_b2).passed
-
-
-def test_xor_grad_b2_accepts_a_scalar():
-    """a 0-d answer is accepted for the (1,)-shaped gradient"""
-    def grad_b2(params, X, Y):
-        return jnp.mean(predict(params, X) - Y)
-
-    assert check.xor_grad_b2(grad_b2).passed
-
-
-def test_xor_grad_b2_hints_at_a_sign_error():
-    """y - yhat instead of yhat - y gets wrong values"""
-    def grad_b2(params, X, Y):
-        return jnp.mean(Y - predict(params, X), keepdims=True)
-
-    feedback = check.xor_grad_b2(grad_b2)
-    assert feedback.status == "fail"
-    assert "Wrong values for dloss/db2" in feedback.message
-
-
-def test_xor_grad_b2_hints_at_a_forgotten_mean():
-    """returning per-example terms gets a shape hint"""
-    def grad_b2(params, X, Y):
-        return predict(params, X) - Y
-
-    feedback = check.xor_grad_b2(grad_b2)
-    assert "Wrong shape for dloss/db2: expected (1,), got (4,)" \
-        in feedback.message
-
-
-def test_xor_grad_b2_empty_stub_is_not_attempted():
-    """the empty exercise cell reports 'not attempted yet'"""
-    assert check.xor_grad_b2(lambda p, X, Y: None).status == "not attempted"
+    with C.capped_while_loops(cap=100):
+        assert int(jax.jit(count)(7)) == 7
+        assert int(jax.jit(count)(500)) == 100
+    assert int(jax.jit(count)(500)) == 500

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import math
-import numbers
 import time
 
 import jax
@@ -12,8 +11,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _mandelbrot
-from .._checking import (CheckFailed, call, checker, fail, jittable,
-                         primitives, require_array)
+from .._checking import (call, checker, fail, jittable,
+                         primitives, require_array, require_scalar)
 
 __all__ = ["honest_times", "escape_count_while"]
 
@@ -52,15 +51,23 @@ def _run_time_of_work(x) -> float:
 
 def _as_times(got) -> list[float]:
     if isinstance(got, (str, bytes)) or not hasattr(got, "__len__"):
-        raise fail(f"honest_times should return a list of {_REPEAT} times "
+        raise fail(f"Your honest_times should return a list of {_REPEAT} "
+                   f"times "
                    f"in seconds, got {type(got).__name__} {got!r:.60}.")
+    if isinstance(got, dict):
+        raise fail(f"Your honest_times should return a list of {_REPEAT} "
+                   f"times "
+                   f"in seconds, got a dict")
+    if getattr(got, "ndim", 1) != 1:
+        raise fail(f"Your honest_times should return a list of {_REPEAT} "
+                   f"times "
+                   f"in seconds, got an array of shape {np.shape(got)}")
     times = []
     for t in got:
-        if isinstance(t, bool) or not isinstance(
-                t, (numbers.Real, np.floating)):
+        if isinstance(t, (bool, np.bool_, str, bytes)):
             raise fail(f"Each time should be a number of seconds, got "
-                       f"{type(t).__name__} {t!r:.60}.")
-        times.append(float(t))
+                       f"{t!r}")
+        times.append(float(require_scalar(t, "each time")))
     return times
 
 
@@ -84,12 +91,14 @@ def honest_times(fn) -> str:
                    f"{len(times)}.")
     if len(calls) == _REPEAT:
         raise fail(
-            f"f was called {_REPEAT} times, all of them timed: there is no "
+            f"Your code called f {_REPEAT} times, all of them timed: there "
+            f"is no "
             f"warm-up. The first call of a jitted function traces and "
             f"compiles it; call f(x) once, untimed, before the loop.")
     if len(calls) != _REPEAT + 1:
         raise fail(
-            f"f was called {len(calls)} times for repeat={_REPEAT}; expected "
+            f"Your code called f {len(calls)} times for repeat={_REPEAT}; "
+            f"expected "
             f"{_REPEAT + 1}: one untimed warm-up call, then one timed call "
             f"per repeat.")
     if min(times) > 1.0 and min(times) > 50 * cost:
@@ -138,20 +147,18 @@ def _one_count(fn, cr, ci, max_iter, shown) -> int:
     return int(got)
 
 
-@checker("escape_count_while")
+@checker("escape_count_while", clear_caches=True)
 def escape_count_while(fn) -> str:
     """Check ``escape_count(cr, ci, max_iter)`` written with while_loop."""
     _one_count(fn, 1.0, 0.0, 50, "c = 1.0 + 0.0i and max_iter=50")
 
     cr, ci = _POINTS[1]
     shown = f"c = {cr} + {ci}i and max_iter=50"
-    try:
-        got = jittable(lambda a, b: fn(a, b, 50), jnp.float32(cr),
-                       jnp.float32(ci))
-    except CheckFailed as stop:
-        raise fail(f"{stop.feedback.message} A Python while loop cannot "
-                   f"test a traced value: use lax.while_loop(cond_fun, "
-                   f"body_fun, init_val).")
+    got = jittable(lambda a, b: fn(a, b, 50), jnp.float32(cr),
+                   jnp.float32(ci),
+                   hint="A Python while loop cannot test a traced value: "
+                        "use lax.while_loop(cond_fun, body_fun, "
+                        "init_val).")
     if np.shape(got) != ():
         raise fail(f"Under jax.jit your function returns shape "
                    f"{np.shape(got)} for {shown}; expected one number.")
@@ -159,12 +166,10 @@ def escape_count_while(fn) -> str:
     crs = jnp.array([p[0] for p in _POINTS], dtype=jnp.float32)
     cis = jnp.array([p[1] for p in _POINTS], dtype=jnp.float32)
     for max_iter in (50, 100):
-        try:
-            got = np.asarray(jax.jit(jax.vmap(
-                lambda a, b: fn(a, b, max_iter)))(crs, cis))
-        except Exception as err:
-            raise fail(f"Your function works for one point but not under "
-                       f"jax.vmap: {type(err).__name__}: {err}")
+        got = np.asarray(require_array(call(
+            jax.jit(jax.vmap(lambda a, b: fn(a, b, max_iter))), crs, cis,
+            where="Your function works for one point but under jax.vmap "
+                  "it"), "the escape counts"))
         want = [_expected_count(a, b, max_iter) for a, b in _POINTS]
         if got.shape != (len(_POINTS),):
             raise fail(f"Under jax.vmap over {len(_POINTS)} points your "
@@ -172,6 +177,11 @@ def escape_count_while(fn) -> str:
                        f"({len(_POINTS)},).")
         wrong = [(f"c = {a} + {b}i and max_iter={max_iter}", int(g), w)
                  for (a, b), g, w in zip(_POINTS, got, want) if g != w]
+        if wrong and max(got) > max_iter:
+            raise fail(
+                f"Your count goes past max_iter: for max_iter={max_iter} "
+                f"you return up to {int(max(got))}. Stop the loop when the "
+                f"count reaches max_iter: test it in the condition too")
         if wrong:
             first, got_one, want_one = wrong[0]
             escaping = [w for w in wrong if w[2] < max_iter]

@@ -6,8 +6,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._checking import (call, checker, fail, jittable, require_array,
-                         same_values)
+from .._checking import (call, checker, fail, fmt, jittable,
+                         require_scalar, same_values)
 from .._tracing import count_traces
 
 __all__ = ["safe_norm", "mean_of_first"]
@@ -23,16 +23,24 @@ _DOUBLE_WHERE = (
 def safe_norm(fn) -> str:
     """Check ``safe_norm(x)``: the norm, with gradient 0 (not nan) at 0."""
     zero = jnp.zeros(3)
-    cases = (jnp.array([3.0, 4.0]), jnp.array([1.0, -2.0, 2.0]))
+    rng = np.random.default_rng(5)
+    cases = (jnp.array([3.0, 4.0]), jnp.array([0.0, -3.0, 4.0]),
+             jnp.array([1.0, -2.0, 0.0, 2.0]),
+             jnp.asarray(rng.standard_normal(5), jnp.float32))
     for x in cases:
-        shown = f"x = {np.asarray(x).tolist()}"
-        got = require_array(call(fn, x), "the norm")
-        if got.ndim != 0:
-            raise fail(f"The norm should be one number (a 0-d array), got "
-                       f"shape {got.shape} for {shown}: did you forget to "
-                       f"sum?")
+        shown = f"x = {fmt(x)}"
+        got = require_scalar(call(fn, x), "the norm", shown=shown,
+                             many="sum the squares over all entries")
+        if np.any(np.asarray(x) == 0) and not np.isclose(
+                float(got), float(jnp.linalg.norm(x)), rtol=1e-5):
+            raise fail(
+                f"Wrong value for {shown}, where only some entries are 0: "
+                f"expected {float(jnp.linalg.norm(x)):.4g}, got "
+                f"{float(got):.4g}. Replace x by a safe input only when "
+                f"ALL of x is 0 (test jnp.all(x == 0)), not entry by entry")
         same_values(got, jnp.linalg.norm(x), what="the norm", shown=shown)
-    at_zero = float(require_array(call(fn, zero), "the norm"))
+    at_zero = float(require_scalar(call(fn, zero), "the norm",
+                                   shown="x = [0.0, 0.0, 0.0]"))
     if at_zero != 0:
         raise fail(
             f"At x = 0 your function returns {at_zero:.3g} instead of 0: an "
@@ -41,10 +49,11 @@ def safe_norm(fn) -> str:
     jittable(fn, zero)
     grad = jax.jit(jax.grad(fn))   # one compilation per shape, not per op
     for x in cases:
-        same_values(call(grad, x), x / jnp.linalg.norm(x),
-                    what="the gradient",
-                    shown=f"x = {np.asarray(x).tolist()}")
-    at_zero = np.asarray(call(grad, zero))
+        same_values(call(grad, x, where="jax.grad of your function"),
+                    x / jnp.linalg.norm(x), what="the gradient",
+                    shown=f"x = {fmt(x)}")
+    at_zero = np.asarray(call(grad, zero, where="jax.grad of your "
+                                                "function"))
     if not np.all(np.isfinite(at_zero)):
         raise fail(f"The gradient at x = 0 is {at_zero.tolist()}. "
                    + _DOUBLE_WHERE)
@@ -53,32 +62,41 @@ def safe_norm(fn) -> str:
             "away from 0 and 0, not nan, at x = 0.")
 
 
+_KEEP_SHAPE = ("Keep the shape fixed: the mask jnp.arange(x.size) < n "
+               "selects the first n entries, and jnp.mean takes it as "
+               "where=")
+_TRACED_N = {
+    kind: "Under jax.jit n is traced, and your function needs its value "
+          "(a slice x[:n], range(n), int(n) or an `if` on n). "
+          + _KEEP_SHAPE
+    for kind in ("shape", "index", "concrete", "control_flow")}
+_TRACED_N["unhashable_static"] = (
+    "Your function marks n static, so jit cannot trace it, and every new "
+    "n would compile again. Keep n an ordinary (traced) argument. "
+    + _KEEP_SHAPE)
+
+
 @checker("mean_of_first")
 def mean_of_first(fn) -> str:
     """Check ``mean_of_first(x, n)``: one trace serves every ``n``."""
-    x = jnp.arange(1.0, 9.0)   # the mean of the first n is (n + 1) / 2
-    for n in (1, 3, 8):
-        got = require_array(call(fn, x, n), "the mean")
-        same_values(got, (n + 1) / 2, what="the mean",
-                    shown=f"x = jnp.arange(1.0, 9.0) and n = {n}")
+    shown_x = "x = jnp.arange(1.0, 9.0)"
+    rand = jnp.asarray(np.random.default_rng(2).standard_normal(8),
+                       jnp.float32)
+    cases = [(shown_x, jnp.arange(1.0, 9.0)),
+             (f"x = {fmt(rand)}", rand)]
+    for shown, x in cases:
+        for n in (1, 3, 8):
+            got = require_scalar(call(fn, x, n), "the mean",
+                                 shown=f"{shown} and n = {n}")
+            same_values(got, np.mean(np.asarray(x)[:n]), what="the mean",
+                        shown=f"{shown} and n = {n}")
     counted = count_traces(fn)
     jitted = jax.jit(counted)
-    for n in range(1, 9):
-        try:
-            got = jitted(x, n)
-        except (IndexError, TypeError, jax.errors.ConcretizationTypeError) \
-                as err:
-            raise fail(
-                f"Under jax.jit, n is traced and your function raised "
-                f"{type(err).__name__}. A slice x[:n] has a shape that "
-                f"depends on n, and shapes must be known when tracing. Keep "
-                f"the shape fixed: the mask jnp.arange(x.size) < n selects "
-                f"the first n entries.")
-        except Exception as err:  # any other crash becomes a hint
-            raise fail(f"Under jax.jit your function raised "
-                       f"{type(err).__name__}: {err}")
-        same_values(got, (n + 1) / 2, what="the mean",
-                    shown=f"x = jnp.arange(1.0, 9.0) and n = {n} under "
-                          f"jax.jit")
+    for shown, x in cases:
+        for n in range(1, 9):
+            got = call(jitted, x, n, where="Under jax.jit, with n traced, "
+                       "your function", overrides=_TRACED_N)
+            same_values(got, np.mean(np.asarray(x)[:n]), what="the mean",
+                        shown=f"{shown} and n = {n} under jax.jit")
     return (f"Correct: jax.jit traced your function {counted.traces} "
             f"time, so one compilation serves every n from 1 to 8.")

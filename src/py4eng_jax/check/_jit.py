@@ -7,30 +7,26 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _xor
-from .._checking import (CheckFailed, call, checker, fail, jittable,
-                         require_array, same_values)
-from ._autodiff import _xor_cases
+from .._checking import (call, checker, fail, jittable, require_array,
+                         require_scalar, same_values)
+from ._autodiff import _xor_cases, solved_params
 
 __all__ = ["clip_by_norm", "xor_train_step"]
 
-# The errors that mean "this function cannot be traced by jit".
-_NOT_TRACEABLE = (jax.errors.ConcretizationTypeError,
-                  jax.errors.TracerArrayConversionError)
+_JIT_HINT = "Write it without a Python if: jnp.where or jnp.minimum"
+# This chapter's advice for a tracing error (a function already jitted
+# fails when called, so call() needs it too).
+_OVERRIDES = {
+    "control_flow": "Your function is not jittable: it uses the value of "
+                    "a traced array in a Python `if` or bool(). "
+                    + _JIT_HINT,
+    "concrete": "Your function is not jittable: it needs the concrete "
+                "value of a traced array (float(), .item(), an `if`). "
+                + _JIT_HINT}
 
 
 def _call(fn, *args):
-    """:func:`call`, but an untraceable jitted function gets the jit hint.
-
-    A function that is already jitted fails *when called* if its body
-    cannot be traced; that deserves the "not jittable" hint, not the raw
-    error.
-    """
-    try:
-        return call(fn, *args)
-    except CheckFailed as stop:
-        if isinstance(stop.__context__, _NOT_TRACEABLE):
-            jittable(fn, *args)  # raises the "not jittable" hint
-        raise
+    return call(fn, *args, overrides=_OVERRIDES)
 
 
 # ---------------------------------------------------------------- jit-ex1
@@ -38,12 +34,15 @@ def _call(fn, *args):
 def _clip_cases():
     """(shown, g, max_norm, expected): inside, outside, a matrix, zero."""
     g = np.array([3.0, 4.0], dtype=np.float32)  # norm 5
+    r = np.random.default_rng(0).standard_normal(5).astype(np.float32)
     m = np.array([[1.0, 2.0, 2.0], [0.0, 4.0, 0.0]], dtype=np.float32)
     return [
         ("g = [3., 4.] and max_norm = 10.0", g, 10.0, g),
         ("g = [3., 4.] and max_norm = 1.0", g, 1.0, g / 5),
         ("g = [[1., 2., 2.], [0., 4., 0.]] and max_norm = 2.5", m, 2.5,
          m / 2),
+        ("a random g of shape (5,) and max_norm = 0.7", r, 0.7,
+         r * 0.7 / np.linalg.norm(r)),
         ("g = [0., 0., 0.] and max_norm = 1.0",
          np.zeros(3, dtype=np.float32), 1.0, np.zeros(3, dtype=np.float32)),
     ]
@@ -71,7 +70,8 @@ def clip_by_norm(clip) -> str:
         got = _call(clip, jnp.asarray(g), max_norm)
         _check_clipped(got, expected, shown)
     for shown, g, max_norm, expected in cases:
-        got = jittable(clip, jnp.asarray(g), max_norm)
+        got = jittable(clip, jnp.asarray(g), max_norm,
+                       overrides=_OVERRIDES)
         _check_clipped(got, expected, shown + " under jax.jit")
     return ("Correct: your clip gives the right result for gradients "
             "inside and outside the ball, a matrix and the zero vector, "
@@ -80,25 +80,16 @@ def clip_by_norm(clip) -> str:
 
 # ---------------------------------------------------------------- jit-ex2
 
-def _solved_params():
-    """Hand-made parameters that get all four XOR examples right.
-
-    Hidden unit 1 is an OR of the inputs, hidden unit 2 an AND; the output
-    is "OR but not AND".
-    """
-    w1 = jnp.array([[5.0, 5.0, 0.0], [5.0, 5.0, 0.0]])
-    b1 = jnp.array([-2.5, -7.5, 0.0])
-    w2 = jnp.array([5.0, -5.0, 0.0])
-    b2 = jnp.array([-5.0])
-    return w1, b1, w2, b2
-
-
 def _train_step_cases():
     X, Y = _xor.xor_data()
     for (shown, params, _, _), lr in zip(_xor_cases(), (1.0, 0.5, 2.0)):
         yield f"{shown} and lr = {lr}", params, X, Y, lr
     yield ("hand-made parameters that solve XOR and lr = 1.0",
-           _solved_params(), X, Y, 1.0)
+           solved_params(), X, Y, 1.0)
+    w1, b1, w2, _ = solved_params()
+    yield ("hand-made parameters that get one example wrong before the "
+           "step and all right after it, and lr = 1.0",
+           (w1, b1, w2, jnp.array([-9.9])), X, Y, 1.0)
 
 
 _NAMES = ("w1", "b1", "w2", "b2")
@@ -116,7 +107,7 @@ def xor_train_step(train_step) -> str:
         out = _call(train_step, params, X, Y, lr)
         if not isinstance(out, (tuple, list)) or len(out) != 3:
             raise fail(
-                f"train_step should return three things, (new_params, "
+                f"Your train_step should return three things, (new_params, "
                 f"loss, all_correct); got {_describe(out)}.")
         new, value, right = out
         if not isinstance(new, (tuple, list)) or len(new) != 4:
@@ -128,14 +119,12 @@ def xor_train_step(train_step) -> str:
         for name, got_p, exp_p in zip(_NAMES, new, expected):
             same_values(got_p, exp_p, what=f"the new {name}", shown=shown)
 
-        value = require_array(value, "the loss")
-        if value.ndim != 0:
-            raise fail(f"The loss should be one number (a 0-d array), got "
-                       f"shape {value.shape}.")
+        value = require_scalar(value, "the loss", shown=shown,
+                               many="return the mean loss over the examples")
         before = _xor.loss(params, X, Y)
         after = _xor.loss(expected, X, Y)
         if (not np.allclose(value, before, rtol=1e-5)
-                and np.allclose(value, after, rtol=1e-5)):
+                and np.allclose(value, after, rtol=1e-5)):  # after step
             raise fail(
                 f"Your loss is that of the parameters after the step, for "
                 f"{shown}. Report the loss of the parameters you were "
@@ -143,12 +132,17 @@ def xor_train_step(train_step) -> str:
                 f"returns.")
         same_values(value, before, what="the loss", shown=shown)
 
-        right = require_array(right, "all_correct")
-        if right.ndim != 0:
-            raise fail(f"all_correct should be one boolean (a 0-d array), "
-                       f"got shape {right.shape}: did you forget jnp.all?")
-        same_values(right, _xor.all_correct(params, X, Y),
-                    what="all_correct", shown=shown)
+        right = require_scalar(right, "the flag all_correct", shown=shown,
+                               many="combine the examples with jnp.all")
+        want = bool(_xor.all_correct(params, X, Y))
+        if bool(right) != want:
+            if bool(right) == bool(_xor.all_correct(expected, X, Y)):
+                raise fail(
+                    f"Your all_correct is that of the parameters after the "
+                    f"step, for {shown}. Report it for the parameters you "
+                    f"were given, before the step, like the loss")
+            raise fail(f"Wrong all_correct for {shown}: expected {want}, "
+                       f"got {bool(right)}")
 
     if not isinstance(train_step, jax.stages.Wrapped):
         raise fail(

@@ -11,8 +11,12 @@ import jax
 import jax.numpy as jnp
 from jax.sharding import NamedSharding
 
+import jax.extend as jex
+from jax.sharding import PartitionSpec
+
 from .. import _parallel, _xor
-from .._checking import CheckFailed, call, checker, fail, same_values
+from .._checking import (CheckFailed, call, checker, explain, fail,
+                         same_values)
 
 __all__ = ["shard_columns", "data_parallel_step"]
 
@@ -76,11 +80,92 @@ def shard_columns(fn) -> str:
             f"mesh and the values are unchanged.")
 
 
+# --- How the step splits its inputs: read from the program it records ---
+
+_PLACING = ("device_put", "sharding_constraint", "reshard")
+
+
+def _spec_entries(sharding) -> tuple | None:
+    """The spec of a sharding as a tuple of axis-name sets, or None when
+    it says nothing (unspecified) ; () entries mean "not split"."""
+    spec = getattr(sharding, "spec", sharding)
+    if not isinstance(spec, PartitionSpec):
+        return None
+    entries = []
+    for entry in spec:
+        if entry is None:
+            entries.append(frozenset())
+        elif isinstance(entry, str):
+            entries.append(frozenset([entry]))
+        else:
+            entries.append(frozenset(entry))
+    return tuple(entries)
+
+
+def _first_use(jaxpr, env: dict, used: dict) -> None:
+    """Walk ``jaxpr``; ``env`` maps a variable to (origin, spec) for the
+    values that come from an input; ``used[origin]`` gets the spec the
+    input has where an operation first computes with it."""
+    for eqn in jaxpr.eqns:
+        name = eqn.primitive.name
+        ins = [env.get(v) if isinstance(v, jex.core.Var) else None
+               for v in eqn.invars]
+        if name in _PLACING:
+            shardings = (eqn.params.get("devices")
+                         or [eqn.params.get("sharding")
+                             or eqn.params.get("dst_sharding")]
+                         * len(eqn.outvars))
+            for got, out, sharding in zip(ins, eqn.outvars, shardings):
+                if got is not None:
+                    env[out] = (got[0], _spec_entries(sharding))
+            continue
+        subs = list(jex.core.jaxprs_in_params(eqn.params))
+        if name in ("jit", "pjit", "closed_call", "core_call") and subs:
+            inner = subs[0]
+            shardings = eqn.params.get("in_shardings",
+                                       [None] * len(ins))
+            inner_env = {}
+            for got, var, sharding in zip(ins, inner.invars, shardings):
+                if got is not None:
+                    spec = _spec_entries(sharding)
+                    inner_env[var] = (got[0], got[1] if spec is None
+                                      else spec)
+            _first_use(inner, inner_env, used)
+            continue
+        if name == "shard_map":
+            for got, spec in zip(ins, eqn.params["in_specs"]):
+                if got is not None:
+                    used.setdefault(got[0], _spec_entries(spec))
+            continue
+        for got in ins:
+            if got is not None:
+                used.setdefault(got[0], got[1])
+
+
+def _splits(fn, params, X, Y, mesh) -> dict:
+    """The spec (see :func:`_spec_entries`) of each input where the step
+    first computes with it: keys w1, b1, w2, b2, X, Y."""
+    try:
+        closed = jax.make_jaxpr(fn, static_argnums=3)(params, X, Y, mesh)
+    except Exception as err:
+        raise fail(
+            "Your step gives the right parameters, but the checker could "
+            "not trace it to see how it splits the data: "
+            + explain(err, where="tracing").removesuffix("."), err)
+    origins = ["w1", "b1", "w2", "b2", "X", "Y"]
+    env = {var: (origin, None)
+           for var, origin in zip(closed.jaxpr.invars, origins)}
+    used: dict = {}
+    _first_use(closed.jaxpr, env, used)
+    return used
+
+
+
 @checker("data_parallel_step")
 def data_parallel_step(fn) -> str:
     """Check ``data_parallel_step(params, X, Y, mesh)``: one sharded step."""
     mesh = _parallel.device_mesh()
-    n = mesh.size
+    n, axis = mesh.size, mesh.axis_names[0]
     rows = 8 * n
     X, Y = _parallel.noisy_xor(jax.random.key(0), rows)
     params = _xor.init_params(jax.random.key(1))
@@ -89,6 +174,11 @@ def data_parallel_step(fn) -> str:
     try:
         got = call(fn, params, X, Y, mesh)
     except CheckFailed as stop:
+        if "divisible" in stop.feedback.message:
+            raise fail(
+                f"Your step splits an axis whose length does not divide "
+                f"evenly over the {n} devices: split only the rows of X "
+                f"and Y, P({axis!r}), and replicate the parameters, P()")
         if "incompatible devices" in stop.feedback.message:
             raise fail(
                 "Your step mixed arrays committed to one device with arrays "
@@ -117,5 +207,28 @@ def data_parallel_step(fn) -> str:
                 f"The new {name} is split over the devices "
                 f"({sharding.spec}); in data parallelism every device keeps "
                 f"a full copy of the parameters: replicate them with P().")
+    used = _splits(fn, params, X, Y, mesh)
+    for what in ("X", "Y"):
+        entries = used.get(what)
+        if not entries or not any(entries):
+            raise fail(
+                f"Your step gives the right parameters, but {what} is not "
+                f"split: every device works on the whole batch, which is "
+                f"not data parallelism. Place X and Y with "
+                f"NamedSharding(mesh, P({axis!r})) before the step")
+        if axis not in entries[0] or any(entries[1:]):
+            raise fail(
+                f"Your step splits {what} along another axis than the "
+                f"rows (the batch). Split the rows: "
+                f"NamedSharding(mesh, P({axis!r}))")
+    for what in names:
+        entries = used.get(what)
+        if entries and any(entries):
+            raise fail(
+                f"Your step splits the parameter {what} over the devices; "
+                f"in data parallelism every device keeps a full copy of "
+                f"the parameters: replicate them with NamedSharding(mesh, "
+                f"P())")
     return (f"Correct: one data-parallel step on {n} device(s) gives the "
-            f"one-device result, and every device holds the new parameters.")
+            f"one-device result, the rows of X and Y are split over the "
+            f"devices, and every device holds the new parameters.")

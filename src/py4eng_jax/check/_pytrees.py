@@ -18,7 +18,8 @@ from jax.tree_util import keystr
 
 from .. import _xor
 from .._checking import (CheckFailed, Feedback, call, checker, fail,
-                         jittable, require_array, same_values)
+                         jittable, require_array, require_scalar,
+                         same_values)
 
 __all__ = ["global_norm", "clip_by_global_norm", "dense_pytree"]
 
@@ -45,13 +46,22 @@ def _norm(tree) -> float:
                              for x in jax.tree.leaves(tree))))
 
 
+def _about_containers(err) -> bool:
+    """Whether an error comes from treating a key or a container as an
+    array (what looping over a dict or a nested tree does)."""
+    text = str(err)
+    return isinstance(err, (TypeError, AttributeError)) and any(
+        f"'{name}'" in text for name in ("str", "dict", "list", "tuple"))
+
+
 def _call_on(fn: Callable, args: tuple, shown: str, passed: str | None):
     """Call ``fn(*args)``; if it crashes after a simpler tree passed, say
     that the answer is not general."""
     try:
         return call(fn, *args)
     except CheckFailed as stop:
-        if passed is None or stop.feedback.status != Feedback.FAIL:
+        if (passed is None or stop.feedback.status != Feedback.FAIL
+                or not _about_containers(stop.error)):
             raise
         what = stop.feedback.message.removeprefix("Your function ")
         raise fail(
@@ -83,11 +93,9 @@ def global_norm(norm) -> str:
 
 def _check_norm(got: np.ndarray, tree, shown: str) -> None:
     expected = _norm(tree)
-    if got.ndim != 0:
-        raise fail(
-            f"The global norm should be one number (a 0-d array), got shape "
-            f"{got.shape} for {shown}: combine the leaves into one sum "
-            f"before the square root.")
+    got = require_scalar(got, "the global norm", shown=shown,
+                         many="combine the leaves into one sum before the "
+                              "square root")
     value = float(got)
     if np.isclose(value, expected, rtol=1e-5):
         return
@@ -121,8 +129,8 @@ def clip_by_global_norm(clip) -> str:
     zeros = {"w": jnp.zeros((2, 2)), "b": jnp.zeros(3)}
     runs = [
         (tuple_shown + " (norm 5) and max_norm=10", tuple_tree, 10.0),
-        (tuple_shown + " (norm 5) and max_norm=1", tuple_tree, 1.0),
         (cases[1][0] + " and max_norm=2", cases[1][1], 2.0),
+        (tuple_shown + " (norm 5) and max_norm=1", tuple_tree, 1.0),
         (cases[2][0] + " and max_norm=0.5", cases[2][1], 0.5),
         ("the all-zero dict {'w': jnp.zeros((2, 2)), 'b': jnp.zeros(3)} "
          "and max_norm=1", zeros, 1.0),
@@ -172,8 +180,9 @@ def _check_clipped(got, tree, max_norm: float, shown: str) -> None:
                 else np.asarray(x)
                 for x in jax.tree.leaves(tree)
                 for n in [np.linalg.norm(np.asarray(x).ravel())]]
-    if all(g.shape == e.shape and np.allclose(g, e, rtol=1e-5, atol=1e-6)
-           for g, e in zip(got_leaves, per_leaf)):
+    if any(np.size(x) > 1 for x in got_leaves) and all(
+            g.shape == e.shape and np.allclose(g, e, rtol=1e-5, atol=1e-6)
+            for g, e in zip(got_leaves, per_leaf)):
         raise fail(
             f"For {shown} you clipped each leaf by its own norm. That "
             f"changes the direction of the whole tree; scale every leaf by "
@@ -186,7 +195,7 @@ def _check_clipped(got, tree, max_norm: float, shown: str) -> None:
 
 # ------------------------------------------------------------- pytrees-ex3
 
-@checker("dense_pytree")
+@checker("dense_pytree", expects="the class Dense")
 def dense_pytree(Dense) -> str:
     """Check that the class ``Dense(w, b, activation)`` is a pytree whose
     leaves are ``w`` and ``b`` and whose ``activation`` is static."""
@@ -221,23 +230,25 @@ def dense_pytree(Dense) -> str:
         doubled = jax.tree.map(lambda x: 2 * x, layer)
     except Exception as err:
         raise fail(
-            f"jax.tree.map over {made} raised {type(err).__name__}: {err}. "
+            f"Mapping over {made} with jax.tree.map raised "
+            f"{type(err).__name__}: {err}. "
             f"Check unflatten: JAX calls it as unflatten(aux_data, "
             f"children).")
     if type(doubled) is not Dense:
         raise fail(
-            f"jax.tree.map over {made} returned a "
+            f"Mapping over {made} with jax.tree.map returned a "
             f"{type(doubled).__name__}, not a Dense: unflatten should build "
             f"a Dense from the auxiliary data and the children.")
     if getattr(doubled, "activation", None) != "relu":
         raise fail(
-            f"jax.tree.map over {made} lost the activation (got "
+            f"Mapping over {made} with jax.tree.map lost the activation (got "
             f"{getattr(doubled, 'activation', None)!r}): unflatten must "
             f"pass the auxiliary data back into the new Dense.")
     if not (jnp.array_equal(doubled.w, 2 * w)
             and jnp.array_equal(doubled.b, 2 * b)):
         raise fail(
-            f"jax.tree.map(lambda x: 2 * x, {made}) put the arrays back in "
+            f"Doubling {made} with jax.tree.map(lambda x: 2 * x, layer) "
+            f"put the arrays back in "
             f"the wrong places: unflatten must give the children to w and "
             f"b in the order flatten returned them.")
     if jax.tree.structure(layer) == jax.tree.structure(

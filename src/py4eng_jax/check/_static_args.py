@@ -7,18 +7,22 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _sequences
-from .._checking import CheckFailed, call, checker, fail, require_array, \
-    same_values
+from .._checking import call, checker, fail, require_array, same_values
 from .._tracing import count_traces
 
 __all__ = ["moving_average", "padded_fibonacci"]
 
-_TRACED_WORDS = ("Tracer", "concrete", "static")
-
-
-def _is_about_tracing(feedback_message: str) -> bool:
-    """Whether an error message says a traced value was used as static."""
-    return any(word in feedback_message for word in _TRACED_WORDS)
+_WINDOW_TRACED = (
+    "Your function is jitted with window traced, but the length of the "
+    "result depends on window, so jit must know it when it traces. "
+    "Mark it static: @jax.jit(static_argnames=\"window\")")
+_WINDOW_OVERRIDES = {
+    kind: _WINDOW_TRACED for kind in ("shape", "index", "concrete",
+                                      "control_flow")}
+_WINDOW_OVERRIDES["unhashable_static"] = (
+    "You marked x static too: a static argument must be hashable, and an "
+    "array is not. Mark only window static: "
+    "@jax.jit(static_argnames=\"window\")")
 
 
 # -- Exercise 1: a moving average with a static window ------------------------
@@ -38,15 +42,7 @@ def moving_average(fn) -> str:
          jax.random.normal(jax.random.key(0), (20,)), 5),
     ]
     for shown, x, window in cases:
-        try:
-            out = call(fn, x, window)
-        except CheckFailed as stop:
-            if _is_about_tracing(stop.feedback.message):
-                raise fail(
-                    "window is traced, but the length of the result "
-                    "depends on it, so jit must know it when it traces. "
-                    "Mark it static: @jax.jit(static_argnames=\"window\").")
-            raise
+        out = call(fn, x, window, overrides=_WINDOW_OVERRIDES)
         got = require_array(out, "the moving average")
         same_values(got, moving_average_expected(x, window),
                     what="the moving average", shown=shown)
@@ -66,10 +62,18 @@ def padded_fibonacci_expected(n: int, size: int) -> np.ndarray:
 
 
 _KEEP_N_TRACED_HINT = (
-    "Your function needs the value of n while jit traces it ({error}). "
-    "Keep n traced: let the shape depend only on size, run the loop with "
-    "lax.fori_loop (its bounds may be traced), or compute all size terms "
-    "and zero the rest with jnp.where(jnp.arange(size) < n, ...).")
+    "Under jax.jit with only size static, your function needs the value "
+    "of n while jit traces it (range(n), a slice [:n] or [n:], an `if` "
+    "on n). Keep n traced: let the shape "
+    "depend only on size, run the loop with lax.fori_loop (its bounds may "
+    "be traced), or compute all size terms and zero the rest with "
+    "jnp.where(jnp.arange(size) < n, ...)")
+_N_OVERRIDES = {kind: _KEEP_N_TRACED_HINT
+                for kind in ("shape", "index", "concrete", "control_flow")}
+_N_OVERRIDES["unhashable_static"] = (
+    "Your function marks n static, so the checker cannot trace it and "
+    "every new n would compile again. Keep n an ordinary argument; mark "
+    "only size static")
 
 
 @checker("padded_fibonacci")
@@ -90,14 +94,9 @@ def padded_fibonacci(fn) -> str:
     compiled = jax.jit(counted, static_argnames="size")
     for n in (5, 0, 1, 2, 12):
         shown = f"n = {n} and size = {size}, under jit with size static"
-        try:
-            out = compiled(n, size=size)
-        except Exception as err:
-            message = f"{type(err).__name__}: {str(err).splitlines()[0]}"
-            if _is_about_tracing(message):
-                raise fail(_KEEP_N_TRACED_HINT.format(error=message))
-            raise fail(f"Your function does not work under jax.jit: "
-                       f"{message}")
+        out = call(compiled, n, size=size,
+                   where="Under jax.jit with size static, your function",
+                   overrides=_N_OVERRIDES)
         same_values(require_array(out, "the terms"),
                     padded_fibonacci_expected(n, size),
                     what="the terms", shown=shown)

@@ -2,59 +2,21 @@
 
 Besides shapes, values and ``jit``, these checkers tell whether a function
 is *vectorized*: whether it lets JAX handle the batch in one program, or
-loops over the rows in Python. A Python loop leaves its trace in the
-program JAX records (its jaxpr): one copy of the loop body per row. So the
-checker traces the function for two batch sizes; a vectorized function
-gives a program of the same size for both.
+loops over the rows, in Python or with a lax loop (see
+:func:`~py4eng_jax._checking.require_vectorized`).
 """
 
 from __future__ import annotations
-
-from typing import Callable
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from .. import _xor
-from .._checking import (CheckFailed, call, checker, fail, jittable,
-                         program_size, require_array, same_values)
+from .._checking import (answer, call, checker, fail, jittable, require_array,
+                         require_vectorized, same_values)
 
 __all__ = ["nearest_rows", "ensemble_losses"]
-
-
-def require_vectorized(fn: Callable, small: tuple, large: tuple, *,
-                       rows: str, one: str) -> None:
-    """Fail unless ``fn`` traces to the same size for both batch sizes.
-
-    ``small`` and ``large`` are argument tuples that differ only in how
-    many ``rows`` (e.g. "rows of Q") they hold, the larger twice as many;
-    ``one`` names one of them in the hint (e.g. "one row").
-    """
-    n_small, n_large = program_size(fn, *small), program_size(fn, *large)
-    if n_small != n_large:
-        raise fail(
-            f"Your function is not vectorized: its program grows with the "
-            f"number of {rows} ({n_small} operations for a small batch, "
-            f"{n_large} for a batch twice as large), so it loops over them "
-            f"in Python. Write the work for {one} and let jax.vmap map "
-            f"it over the batch.")
-
-
-def _answer(fn: Callable, *args):
-    """The student's answer, computed under ``jax.jit`` when that works.
-
-    One compilation is much cheaper than running a batched function op by
-    op. When ``jit`` fails, or the answer is ``None``, the function is
-    called as it is, so that "not attempted yet" and crashes get their own
-    hints (a function that only fails under ``jit`` gets the not-jittable
-    hint later, from :func:`~py4eng_jax._checking.jittable`).
-    """
-    try:
-        out = jax.jit(fn)(*args)
-    except Exception:  # any failure: let the plain call explain it
-        out = None
-    return call(fn, *args) if out is None else out
 
 
 def _integers(seed: int, shape: tuple, maxval: int) -> jax.Array:
@@ -86,7 +48,7 @@ def _nearest_cases():
 def nearest_rows(fn) -> str:
     """Check ``nearest_rows(Q, Y)``: each row of Q's nearest row of Y."""
     for shown, Q, Y in _nearest_cases():
-        got = require_array(_answer(fn, Q, Y), "the indices")
+        got = require_array(answer(fn, Q, Y), "the indices")
         m, n = Q.shape[0], Y.shape[0]
         if got.shape == (m, n):
             raise fail(
@@ -138,10 +100,10 @@ def _ensemble_cases():
     yield "3 other random parameter sets", _random_params(1, 3)
 
 
-_MAPPED_X_HINT = (
-    "vmap found mapped axes of different sizes: it split the {k} parameter "
-    "sets and also the 4 rows of X and Y. Share X and Y between the calls "
-    "with in_axes=(0, None, None).")
+_SIZES_HINT = (
+    "Your function fails: vmap was asked to map axes of different sizes "
+    "({sizes}). Map axis 0 of every parameter array and share X and Y: "
+    "in_axes=(0, None, None)")
 
 
 @checker("ensemble_losses")
@@ -151,11 +113,12 @@ def ensemble_losses(fn) -> str:
     for shown, stacked in _ensemble_cases():
         k = stacked[0].shape[0]
         try:
-            out = _answer(fn, stacked, X, Y)
-        except CheckFailed as stop:
-            if "inconsistent sizes" in stop.feedback.message:
-                raise fail(_MAPPED_X_HINT.format(k=k))
-            raise
+            out = jax.jit(fn)(stacked, X, Y)
+        except Exception:  # let the plain call explain it
+            out = None
+        if out is None:
+            out = call(fn, stacked, X, Y,
+                       overrides={"vmap_sizes": _SIZES_HINT})
         got = require_array(out, "the losses")
         if got.shape == ():
             raise fail(

@@ -1,0 +1,374 @@
+"""The checker catalogue: every attempt in tests/checker_solutions.py gets
+the verdict and the hint stated here.
+
+``BOOK_*`` (the chapter's solution) and ``OK_*`` (correct solutions written
+differently) must pass; each ``BAD_*`` (a typical wrong answer) must fail,
+or be "not attempted", with the hint fragments listed. The multi-device
+attempts of the parallel chapter run in tests/test_check_parallel.py.
+"""
+
+import pytest
+
+import checker_solutions as S
+from py4eng_jax import _checking as C
+from py4eng_jax import check
+from py4eng_jax._checking import Feedback
+
+PASS, FAIL, TODO = "pass", "fail", "not attempted"
+
+NOT_JITTABLE_IF = ("not jittable", "Python `if`", "jnp.where")
+NUMPY = ("NumPy", "jnp")
+LIST = ("should be an array", "returned a list")
+NOT_VECTORIZED = ("not vectorized", "jax.vmap")
+
+# exercise: (checker, {attempt: (verdict, *hint fragments)})
+CATALOGUE = {
+    "autodiff-ex1": ("xor_accuracy", {
+        "BOOK_accuracy": (PASS, "five sets"),
+        "OK_accuracy_count": (PASS,),
+        "OK_accuracy_float": (PASS,),
+        "BAD_accuracy_per_example": (FAIL, "one number", "shape (4,)",
+                                     "jnp.mean"),
+        "BAD_accuracy_keepdims": (FAIL, "shape (1,)", "keepdims"),
+        "BAD_accuracy_threshold": (FAIL, "Wrong values for the accuracy",
+                                   "jax.random.key(1)"),
+        "BAD_accuracy_sum": (FAIL, "Wrong values", "expected 0.5, got 2"),
+        "BAD_accuracy_if": (FAIL, *NOT_JITTABLE_IF),
+        "BAD_accuracy_numpy": (FAIL, "not jittable", *NUMPY),
+        "BAD_accuracy_list": (FAIL, *LIST),
+        "BAD_accuracy_xor_targets": (FAIL, "OR targets"),
+        "BAD_accuracy_constant": (FAIL, "expected 0.25, got 0.5"),
+        "BAD_accuracy_transposed": (FAIL, "raised ValueError"),
+    }),
+    "autodiff-ex2": ("xor_grad_b2", {
+        "BOOK_grad_b2": (PASS, "agrees with jax.grad"),
+        "OK_grad_b2_scalar": (PASS,),
+        "OK_grad_b2_chain_rule": (PASS,),
+        "BAD_grad_b2_sign": (FAIL, "Wrong values for the gradient dloss/db2"),
+        "BAD_grad_b2_no_mean": (FAIL, "expected (1,), got (4,)"),
+        "BAD_grad_b2_sum": (FAIL, "Wrong values"),
+        "BAD_grad_b2_extra_sigmoid_factor": (FAIL, "Wrong values"),
+        "BAD_grad_b2_xor_mean": (FAIL, "Wrong values", "OR targets"),
+        "BAD_grad_b2_list": (FAIL, *LIST),
+        "BAD_grad_b2_w2": (FAIL, "expected (1,), got (3,)"),
+    }),
+    "jit-ex1": ("clip_by_norm", {
+        "BOOK_clip": (PASS, "with and without jax.jit"),
+        "OK_clip_minimum": (PASS,),
+        "OK_clip_cond": (PASS,),
+        "BAD_clip_if": (FAIL, *NOT_JITTABLE_IF),
+        "BAD_clip_always_scales": (FAIL, "max_norm = 10.0", "got [6. 8.]"),
+        "BAD_clip_elementwise": (FAIL, "got [1. 1.]"),
+        "BAD_clip_nan_at_zero": (FAIL, "contains nan", "[0., 0., 0.]"),
+        "BAD_clip_per_row": (FAIL, "Wrong values", "max_norm = 2.5"),
+        "BAD_clip_numpy": (FAIL, "not jittable", *NUMPY),
+        "BAD_clip_squared_norm": (FAIL, "Wrong values"),
+    }),
+    "jit-ex2": ("xor_train_step", {
+        "BOOK_train_step": (PASS, "one compiled call"),
+        "OK_train_step_tree_map": (PASS,),
+        "OK_train_step_static_lr": (PASS,),
+        "BAD_train_step_not_jitted": (FAIL, "not compiled", "jax.jit"),
+        "BAD_train_step_loss_after": (FAIL, "loss is that of the parameters "
+                                      "after the step"),
+        "BAD_train_step_flag_after": (FAIL, "all_correct is that of the "
+                                      "parameters after the step",
+                                      "one example wrong before"),
+        "BAD_train_step_ascent": (FAIL, "Wrong values for the new w1"),
+        "BAD_train_step_ignores_lr": (FAIL, "Wrong values", "lr = 0.5"),
+        "BAD_train_step_flags": (FAIL, "one number", "jnp.all"),
+        "BAD_train_step_python_bool": (FAIL, "not jittable", "bool()"),
+        "BAD_train_step_two": (FAIL, "three things", "a tuple of 2"),
+    }),
+    "loops-ex1": ("running_mean", {
+        "BOOK_running_mean": (PASS, "lax.scan does not grow"),
+        "OK_running_mean_index": (PASS,),
+        "OK_running_mean_update": (PASS,),
+        "BAD_running_mean_carry": (FAIL, "return the carry",
+                                   "stacked outputs"),
+        "BAD_running_mean_divide_by_n": (FAIL, "Wrong values",
+                                         "got [0.5 1.5 3. 5. ]"),
+        "BAD_running_mean_off_by_one": (FAIL, "Wrong values"),
+        "BAD_running_mean_python_loop": (FAIL, "unrolls a Python loop",
+                                         "lax.scan"),
+        "BAD_running_mean_numpy": (FAIL, "not jittable", *NUMPY),
+        "BAD_running_mean_list": (FAIL, *LIST),
+        "BAD_running_mean_float_total": (FAIL, "not jittable", "float()",
+                                         "lax.scan"),
+    }),
+    "loops-ex2": ("newton", {
+        "BOOK_newton": (PASS, "six cases"),
+        "OK_newton_stop_flag": (PASS,),
+        "OK_newton_value_and_grad": (PASS,),
+        "BAD_newton_forgets_max_iter": (FAIL, "max_iter"),
+        "BAD_newton_python_while": (FAIL, "not jittable",
+                                    "lax.while_loop(cond_fun"),
+        "BAD_newton_counts_from_one": (FAIL, "expected 4, got 5",
+                                       "0 steps"),
+        "BAD_newton_float_steps": (FAIL, "should be an integer"),
+        "BAD_newton_root_only": (FAIL, "a pair (x, steps)"),
+        "BAD_newton_fori": (FAIL, "no lax.while_loop"),
+        "BAD_newton_le_max_iter": (FAIL, "expected 2, got 3", "max_iter"),
+        "BAD_newton_python_forever": (FAIL, "did not return within",
+                                      "Python loop"),
+    }),
+    "numpy-differences-ex1": ("tribonacci", {
+        "BOOK_tribonacci": (PASS, "one loop for XLA"),
+        "OK_tribonacci_scan": (PASS,),
+        "OK_tribonacci_while": (PASS,),
+        "BAD_tribonacci_python_loop": (FAIL, "unrolled", "lax.fori_loop"),
+        "BAD_tribonacci_pure_python": (FAIL, "never sees a loop"),
+        "BAD_tribonacci_numpy": (FAIL, "never sees a loop"),
+        "BAD_tribonacci_list": (FAIL, *LIST),
+        "BAD_tribonacci_wrong_start": (FAIL, "Wrong values", "n = 3"),
+        "BAD_tribonacci_from_two": (FAIL, "Wrong values", "n = 5"),
+        "BAD_tribonacci_ints": (FAIL, "float32", "int32"),
+        "BAD_tribonacci_endless_while": (FAIL, "still running after",
+                                         "never turned false"),
+    }),
+    "numpy-differences-ex2": ("huber", {
+        "BOOK_huber": (PASS, "element by element"),
+        "OK_huber_clip": (PASS,),
+        "OK_huber_piecewise": (PASS,),
+        "BAD_huber_if": (FAIL, "not jittable", "Python `if`"),
+        "BAD_huber_cond": (FAIL, "On an array", "element by element",
+                           "jnp.where"),
+        "BAD_huber_no_abs": (FAIL, "Wrong values", "-3.0"),
+        "BAD_huber_slope": (FAIL, "Wrong values", "expected 2.5, got 2"),
+        "BAD_huber_numpy": (FAIL, *NUMPY),
+        "BAD_huber_maximum": (FAIL, "Wrong values"),
+        "BAD_huber_no_half": (FAIL, "Wrong values", "0.5"),
+    }),
+    "numpy-differences-ex3": ("random_walk", {
+        "BOOK_random_walk": (PASS, "own key"),
+        "OK_random_walk_vmap": (PASS,),
+        "OK_random_walk_scan": (PASS,),
+        # split(key, n)[i] is fold_in(key, i) in JAX 0.10: the same walk
+        "OK_random_walk_split": (PASS,),
+        "BAD_random_walk_same_key": (FAIL, "same size", "fold_in(key, i)"),
+        "BAD_random_walk_off_by_one": (FAIL, "Wrong values"),
+        "BAD_random_walk_moves": (FAIL, "Wrong values"),
+        "BAD_random_walk_one_draw": (FAIL, "Wrong values"),
+        "BAD_random_walk_with_start": (FAIL, "expected (5,), got (6,)"),
+        "BAD_random_walk_list": (FAIL, *LIST),
+        "BAD_random_walk_numpy": (FAIL, "Wrong values"),
+    }),
+    "debugging-ex1": ("safe_norm", {
+        "BOOK_safe_norm": (PASS, "not nan"),
+        "OK_safe_norm_sum": (PASS,),
+        "OK_safe_norm_custom": (PASS,),
+        "BAD_safe_norm_plain": (FAIL, "gradient at x = 0", "double where"),
+        "BAD_safe_norm_single_where": (FAIL, "0 × nan", "double where"),
+        "BAD_safe_norm_entrywise": (FAIL, "only some entries are 0",
+                                    "jnp.all(x == 0)"),
+        "BAD_safe_norm_eps": (FAIL, "eps inside the square root"),
+        "BAD_safe_norm_per_entry": (FAIL, "one number", "shape (2,)"),
+        "BAD_safe_norm_maximum": (FAIL, "gradient at x = 0"),
+        "BAD_safe_norm_if": (FAIL, "not jittable", "Python `if`"),
+        "BAD_safe_norm_shift": (FAIL, "Wrong values for the norm"),
+    }),
+    "debugging-ex2": ("mean_of_first", {
+        "BOOK_mean_of_first": (PASS, "1 time"),
+        "OK_mean_of_first_cumsum": (PASS,),
+        "OK_mean_of_first_mask": (PASS,),
+        "BAD_mean_of_first_positions": (FAIL, "Wrong values", "0.189"),
+        "BAD_mean_of_first_arange_x": (FAIL, "Wrong values", "0.189"),
+        "BAD_mean_of_first_slice": (FAIL, "n is traced", "x[:n]",
+                                    "jnp.arange(x.size) < n"),
+        "BAD_mean_of_first_divide_by_size": (FAIL, "expected 1., got 0.125"),
+        "BAD_mean_of_first_le": (FAIL, "expected 1., got 1.5"),
+        "BAD_mean_of_first_dynamic_slice": (FAIL, "n is traced"),
+        "BAD_mean_of_first_static": (FAIL, "marks n static"),
+        "BAD_mean_of_first_range": (FAIL, "n is traced", "range(n)"),
+    }),
+    "static-args-ex1": ("moving_average", {
+        "BOOK_moving_average": (PASS, "static window"),
+        "OK_moving_average_cumsum": (PASS,),
+        "OK_moving_average_windows": (PASS,),
+        "BAD_moving_average_not_jitted": (FAIL, "not jitted",
+                                          'static_argnames="window"'),
+        "BAD_moving_average_traced": (FAIL, "window traced", "Mark it static"),
+        "BAD_moving_average_all_static": (FAIL, "marked x static",
+                                          "hashable"),
+        "BAD_moving_average_numpy": (FAIL, *NUMPY),
+        "BAD_moving_average_same": (FAIL, "expected (8,), got (10,)"),
+        "BAD_moving_average_off_by_one": (FAIL, "Wrong values"),
+        "BAD_moving_average_sum": (FAIL, "Wrong values"),
+    }),
+    "static-args-ex2": ("padded_fibonacci", {
+        "BOOK_padded_fibonacci": (PASS, "1 trace"),
+        "OK_padded_fibonacci_scan": (PASS,),
+        "OK_padded_fibonacci_traced_loop": (PASS,),
+        "BAD_padded_fibonacci_range_n": (FAIL, "Keep n traced",
+                                         "range(n)"),
+        "BAD_padded_fibonacci_shape_n": (FAIL, "expected (12,), got (5,)"),
+        "BAD_padded_fibonacci_one_one": (FAIL, "Wrong values"),
+        "BAD_padded_fibonacci_le": (FAIL, "Wrong values"),
+        "BAD_padded_fibonacci_slice_set": (FAIL, "Keep n traced"),
+        "BAD_padded_fibonacci_if": (FAIL, "Keep n traced"),
+        "BAD_padded_fibonacci_n_static": (FAIL, "marks n static"),
+        "BAD_padded_fibonacci_list": (FAIL, *LIST),
+    }),
+    "vmap-ex1": ("nearest_rows", {
+        "BOOK_nearest_rows": (PASS, "vectorized"),
+        "OK_nearest_rows_broadcast": (PASS,),
+        "OK_nearest_rows_double_vmap": (PASS,),
+        "BAD_nearest_rows_distances": (FAIL, "got (3, 10)", "argmin"),
+        "BAD_nearest_rows_argmax": (FAIL, "Wrong values for the indices"),
+        "BAD_nearest_rows_axis0": (FAIL, "expected (3,), got (10,)"),
+        "BAD_nearest_rows_python_loop": (FAIL, *NOT_VECTORIZED, "Python"),
+        "BAD_nearest_rows_lax_map": (FAIL, *NOT_VECTORIZED, "lax.map"),
+        "BAD_nearest_rows_fori": (FAIL, *NOT_VECTORIZED, "lax.fori_loop"),
+        "BAD_nearest_rows_last_tie": (FAIL, "Wrong values"),
+        "BAD_nearest_rows_numpy": (FAIL, *NUMPY),
+        "BAD_nearest_rows_in_axes": (FAIL, "different sizes (3 and 10)",
+                                     "None in in_axes"),
+        "BAD_nearest_rows_similarity": (FAIL, "Wrong values"),
+    }),
+    "vmap-ex2": ("ensemble_losses", {
+        "BOOK_ensemble_losses": (PASS, "vectorized"),
+        "OK_ensemble_losses_closure": (PASS,),
+        "OK_ensemble_losses_einsum": (PASS,),
+        "BAD_ensemble_losses_mean": (FAIL, "got one number"),
+        "BAD_ensemble_losses_first_set": (FAIL, "got one number"),
+        "BAD_ensemble_losses_all_mapped": (FAIL, "different sizes (5 and 4)",
+                                           "in_axes=(0, None, None)"),
+        "BAD_ensemble_losses_axis1": (FAIL, "different sizes",
+                                      "in_axes=(0, None, None)"),
+        "BAD_ensemble_losses_too_few_axes": (FAIL, "one entry per"),
+        "BAD_ensemble_losses_python_loop": (FAIL, *NOT_VECTORIZED),
+        "BAD_ensemble_losses_lax_map": (FAIL, *NOT_VECTORIZED, "lax.map"),
+        "BAD_ensemble_losses_numpy": (FAIL, *NUMPY),
+    }),
+    "pytrees-ex1": ("global_norm", {
+        "BOOK_global_norm": (PASS, "nested tree"),
+        "OK_global_norm_ravel": (PASS,),
+        "OK_global_norm_tree_map": (PASS,),
+        "BAD_global_norm_squared": (FAIL, "*squared* norm"),
+        "BAD_global_norm_sum_of_norms": (FAIL, "sum of each leaf's norm"),
+        "BAD_global_norm_loop_container": (FAIL, "gives you its keys",
+                                           "jax.tree.leaves"),
+        "BAD_global_norm_concatenate": (FAIL, "jnp.concatenate",
+                                        "jnp.ravel"),
+        "BAD_global_norm_per_leaf": (FAIL, "one number", "one sum"),
+        "BAD_global_norm_math_sqrt": (FAIL, "not jittable", "float()"),
+        "BAD_global_norm_tree": (FAIL, "should be an array", "tuple"),
+        "BAD_global_norm_l1": (FAIL, "you returned 7"),
+    }),
+    "pytrees-ex2": ("clip_by_global_norm", {
+        "BOOK_clip_by_global_norm": (PASS, "keeps every structure"),
+        "OK_clip_by_global_norm_maximum": (PASS,),
+        "OK_clip_by_global_norm_unflatten": (PASS,),
+        "BAD_clip_by_global_norm_per_leaf": (FAIL, "each leaf by its own"),
+        "BAD_clip_by_global_norm_stretch": (FAIL, "stretched"),
+        "BAD_clip_by_global_norm_nan": (FAIL, "NaN", "all-zero"),
+        "BAD_clip_by_global_norm_leaves": (FAIL, "another structure"),
+        "BAD_clip_by_global_norm_if": (FAIL, "not jittable", "Python `if`"),
+        "BAD_clip_by_global_norm_elementwise": (FAIL, "Wrong values"),
+        "BAD_clip_by_global_norm_inverted": (FAIL, "Wrong values"),
+    }),
+    "pytrees-ex3": ("dense_pytree", {
+        "BOOK_dense": (PASS, "leaves [w, b]"),
+        "OK_dense_dataclass": (PASS,),
+        "OK_dense_class_decorator": (PASS,),
+        "BAD_dense_unregistered": (TODO, "Register Dense"),
+        "BAD_dense_activation_leaf": (FAIL, "activation name is a leaf"),
+        "BAD_dense_order": (FAIL, "[w, b], in that order"),
+        "BAD_dense_loses_activation": (FAIL, "lost the activation"),
+        "BAD_dense_swapped_unflatten": (FAIL, "wrong places"),
+        "BAD_dense_no_aux": (FAIL, "same tree structure"),
+        "BAD_dense_unflatten_tuple": (FAIL, "not a Dense"),
+    }),
+    "benchmarking-ex1": ("honest_times", {
+        "BOOK_honest_times": (PASS, "one warm-up call"),
+        "OK_honest_times_method": (PASS,),
+        "OK_honest_times_jax_array": (PASS,),
+        "BAD_honest_times_broken": (FAIL, "no warm-up"),
+        "BAD_honest_times_no_block": (FAIL, "only the dispatch",
+                                      "block_until_ready"),
+        "BAD_honest_times_no_warmup": (FAIL, "no warm-up"),
+        "BAD_honest_times_warmup_kept": (FAIL, "got 4"),
+        "BAD_honest_times_ms": (FAIL, "too large", "seconds"),
+        "BAD_honest_times_total": (FAIL, "list of 3 times", "float"),
+        "BAD_honest_times_twice": (FAIL, "7 times"),
+        "BAD_honest_times_strings": (FAIL, "number of seconds"),
+    }),
+    "benchmarking-ex2": ("escape_count_while", {
+        "BOOK_escape_count_while": (PASS, "stops when the point escapes"),
+        "OK_escape_count_complex": (PASS,),
+        "OK_escape_count_peek": (PASS,),
+        "BAD_escape_count_forgets_max_iter": (FAIL, "still running after",
+                                              "max_iter"),
+        "BAD_escape_count_off_by_one": (FAIL, "Off by one"),
+        "BAD_escape_count_fori": (FAIL, "no lax.while_loop"),
+        "BAD_escape_count_python_while": (FAIL, "not jittable",
+                                          "lax.while_loop(cond_fun"),
+        "BAD_escape_count_float": (FAIL, "should be an integer"),
+        "BAD_escape_count_strict": (FAIL, "expected 2, got 1"),
+        "BAD_escape_count_state": (FAIL, "should be an array", "tuple"),
+        "BAD_escape_count_numpy": (FAIL, *NUMPY),
+    }),
+    "parallel-ex2": ("data_parallel_step", {
+        "BOOK_data_parallel_step": (PASS, "rows of X and Y are split"),
+        "OK_data_parallel_in_shardings": (PASS,),
+        "OK_data_parallel_helpers": (PASS,),
+        "OK_data_parallel_shard_map": (PASS,),
+        "BAD_data_parallel_all_replicated": (FAIL, "X is not split"),
+        "BAD_data_parallel_data_not_split": (FAIL, "X is not split"),
+        "BAD_data_parallel_only_x": (FAIL, "Y is not split"),
+        "BAD_data_parallel_gathered": (FAIL, "X is not split"),
+        "BAD_data_parallel_one_device": (FAIL, "single device"),
+        "BAD_data_parallel_lr": (FAIL, "Wrong values for the new w1"),
+        "BAD_data_parallel_returns_loss": (FAIL, "tuple (w1, b1, w2, b2)"),
+    }),
+}
+
+ATTEMPTS = [(exercise, checker, name, expected)
+            for exercise, (checker, attempts) in CATALOGUE.items()
+            for name, expected in attempts.items()]
+
+
+def assert_hint(feedback: Feedback, *fragments: str) -> None:
+    """Every fragment is in the feedback's message, which reads well."""
+    message = feedback.message
+    for fragment in fragments:
+        assert fragment in message, (fragment, message)
+    assert message[0].isupper(), message
+    assert message.endswith(".") and not message.endswith(".."), message
+    assert "checker could not finish" not in message, message
+    assert all(len(line) <= 72 for line in repr(feedback).splitlines()
+               if " " in line), repr(feedback)
+
+
+def attempt(name: str):
+    fn = getattr(S, name)
+    return fn() if name.split("_", 1)[1].startswith("dense") else fn
+
+
+@pytest.mark.parametrize("exercise,checker,name,expected", ATTEMPTS,
+                         ids=[a[2] for a in ATTEMPTS])
+def test_catalogue(exercise, checker, name, expected, monkeypatch):
+    """each attempt gets its stated verdict and hint"""
+    if "forever" in name:   # a shorter wait: the same path, a faster test
+        monkeypatch.setattr(C, "DEADLINE_S", 2.0)
+    verdict, *fragments = expected
+    feedback = getattr(check, checker)(attempt(name))
+    assert feedback.status == verdict, feedback.message
+    assert_hint(feedback, *fragments)
+
+
+def test_catalogue_covers_every_exercise():
+    """two correct solutions besides the book's, six wrong answers each"""
+    for exercise, (_, attempts) in CATALOGUE.items():
+        ok = [n for n in attempts if n.startswith("OK_")]
+        bad = [n for n in attempts if n.startswith("BAD_")]
+        assert any(n.startswith("BOOK_") for n in attempts), exercise
+        assert len(ok) >= 2 and len(bad) >= 6, exercise
+
+
+def test_catalogue_lists_every_attempt():
+    """no attempt in checker_solutions is left out of the catalogue"""
+    listed = {name for *_, name, _ in ATTEMPTS}
+    defined = {name for name in dir(S)
+               if name.startswith(("BOOK_", "OK_", "BAD_"))}
+    assert defined == listed, defined ^ listed
