@@ -16,7 +16,7 @@ from .. import _parallel, _xor
 from .._checking import (CheckFailed, call, checker, fail, primitives,
                          require_array, same_values)
 
-__all__ = ["shard_columns", "data_parallel_step", "standardize_batch"]
+__all__ = ["data_parallel_step", "standardize_batch"]
 
 # The reference step, compiled once (an eager step compiles op by op).
 _gd_step = jax.jit(_xor.gd_step)
@@ -47,35 +47,6 @@ def _require_on_mesh(got, mesh, what: str) -> NamedSharding:
         raise fail(f"{what} is placed on another mesh than the one given: "
                    f"use the mesh argument.")
     return sharding
-
-
-@checker("shard_columns")
-def shard_columns(fn) -> str:
-    """Check ``shard_columns(x, mesh)``: x with its columns split."""
-    mesh = _parallel.device_mesh()
-    axis, n = mesh.axis_names[0], mesh.size
-    x = jnp.arange(3 * 2 * n, dtype=jnp.float32).reshape(3, 2 * n)
-    shown = (f"x = jnp.arange({3 * 2 * n}.0).reshape(3, {2 * n}) on a mesh "
-             f"of {n} device(s)")
-    got = call(fn, x, mesh)
-    sharding = _require_on_mesh(got, mesh, "Your array")
-    same_values(got, x, what="the placed array", shown=shown)
-    spec = _spec(sharding, x.ndim)
-    if spec == (axis, None):
-        raise fail(
-            f"You split the rows, not the columns: the entries of a "
-            f"PartitionSpec follow the array's axes, rows first. Use "
-            f"P(None, {axis!r}).")
-    if spec == (None, None):
-        raise fail(
-            f"Your array is replicated (a full copy on every device). Name "
-            f"the mesh axis {axis!r} in the position of the columns: "
-            f"P(None, {axis!r}).")
-    if spec != (None, axis):
-        raise fail(f"Your array is placed with {sharding.spec}; split the "
-                   f"columns with P(None, {axis!r}).")
-    return (f"Correct: the columns are split over the {n} device(s) of the "
-            f"mesh and the values are unchanged.")
 
 
 @checker("data_parallel_step")
