@@ -101,6 +101,11 @@ def batch(rows: int = ROWS, seed: int = 0):
     :func:`py4eng_jax.noisy_xor`), with Gaussian noise of standard
     deviation 0.1 from NumPy's generator ``seed``. NumPy, not
     ``jax.random``: a data loader's arrays come from the host.
+
+    Examples:
+      >>> X, Y = batch(8)
+      >>> X.shape, Y.tolist()
+      ((8, 2), [0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 0.0])
     """
     import numpy as np
     corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], np.float32)
@@ -111,7 +116,12 @@ def batch(rows: int = ROWS, seed: int = 0):
 
 
 def initial_params(seed: int = 1):
-    """Starting parameters ``(w1, b1, w2, b2)`` of the XOR network."""
+    """Starting parameters ``(w1, b1, w2, b2)`` of the XOR network.
+
+    Examples:
+      >>> [p.shape for p in initial_params()]
+      [(2, 3), (3,), (3,), (1,)]
+    """
     import numpy as np
     rng = np.random.default_rng(seed)
     return tuple(rng.normal(0, 1, shape).astype(np.float32)
