@@ -250,7 +250,7 @@ def standardize_batch(fn) -> str:
                 values, expected, rtol=1e-4, atol=1e-4):
             for guess, hint in _wrong_guesses(x, n):
                 if np.allclose(values, guess, rtol=1e-4, atol=1e-4):
-                    raise fail(f"{hint} (Checked with {shown}.)")
+                    raise fail(f"{hint} Checked with {shown}.")
         same_values(values, expected, what="the standardized batch",
                     shown=shown, rtol=1e-4, atol=1e-4)
         if not isinstance(got, jax.Array):
