@@ -23,10 +23,6 @@ SOLUTIONS = textwrap.dedent("""
     from jax.sharding import NamedSharding, PartitionSpec as P
     from py4eng_jax import gd_step, replicate, shard_rows
 
-    def shard_columns(x, mesh):
-        axis = mesh.axis_names[0]
-        return jax.device_put(x, NamedSharding(mesh, P(None, axis)))
-
     def data_parallel_step(params, X, Y, mesh):
         step = jax.jit(gd_step)
         return step(replicate(params, mesh), shard_rows(X, mesh),
@@ -55,7 +51,6 @@ catalogue = {name: (lambda f: (f.status, f.message))(
              for name in dir(S) if "data_parallel" in name}
 
 print(json.dumps({
-    "columns": check.shard_columns(shard_columns).passed,
     "step": check.data_parallel_step(data_parallel_step).passed,
     "mixed": check.data_parallel_step(params_on_device_0).message,
     "catalogue": catalogue,
@@ -67,63 +62,6 @@ print(json.dumps({
 def four():
     """Checker results in a subprocess whose JAX sees 4 CPU devices."""
     return run_with_four_devices(FOUR_DEVICES)
-
-
-# shard_columns
-
-def test_shard_columns_passes_the_solution():
-    """the chapter's solution passes"""
-    assert check.shard_columns(shard_columns).passed
-
-
-def test_shard_columns_stub_is_not_attempted():
-    """the empty exercise cell reports 'not attempted yet'"""
-    def stub(x, mesh):
-        ...
-
-    assert check.shard_columns(stub).status == "not attempted"
-
-
-def test_shard_columns_hints_at_rows():
-    """splitting the rows gets 'rows, not the columns'"""
-    def rows(x, mesh):
-        return jax.device_put(x, NamedSharding(mesh, P("batch")))
-
-    feedback = check.shard_columns(rows)
-    assert feedback.status == "fail"
-    assert "split the rows, not the columns" in feedback.message
-
-
-def test_shard_columns_hints_at_replicated():
-    """a full copy on every device gets the 'replicated' hint"""
-    def copies(x, mesh):
-        return jax.device_put(x, NamedSharding(mesh, P()))
-
-    assert "replicated" in check.shard_columns(copies).message
-
-
-def test_shard_columns_hints_at_a_single_device():
-    """returning x unplaced says it lives on a single device"""
-    feedback = check.shard_columns(lambda x, mesh: x * 1)
-    assert "lives on a single device" in feedback.message
-    assert "NamedSharding(mesh" in feedback.message
-
-
-def test_shard_columns_hints_at_changed_values():
-    """changing the values gets 'wrong values' with the input named"""
-    def doubled(x, mesh):
-        return shard_columns(2 * x, mesh)
-
-    feedback = check.shard_columns(doubled)
-    assert "Wrong values for the placed array" in feedback.message
-    assert "reshape(3, 2)" in feedback.message
-
-
-def test_shard_columns_hints_at_a_numpy_result():
-    """a NumPy array is not placed on any mesh"""
-    import numpy as np
-    feedback = check.shard_columns(lambda x, mesh: np.asarray(x))
-    assert "should be a JAX array placed on the mesh" in feedback.message
 
 
 # data_parallel_step
@@ -182,11 +120,6 @@ def test_data_parallel_step_hints_at_the_return_type():
 
 
 # With four simulated devices.
-
-def test_shard_columns_solution_passes_on_four_devices(four):
-    """the solution passes with 4 devices"""
-    assert four["columns"]
-
 
 def test_data_parallel_step_solution_passes_on_four_devices(four):
     """the solution passes with 4 devices"""

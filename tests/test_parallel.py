@@ -266,3 +266,97 @@ def test_shard_rows_rejects_a_2d_mesh():
     mesh = jax.make_mesh((1, 1), ("a", "b"))
     with pytest.raises(ValueError, match=r"one axis, got 2 axes"):
         shard_rows(jnp.ones(2), mesh)
+
+
+# Several processes: the multi-process demo, run for real on 127.0.0.1.
+
+@pytest.fixture(scope="module")
+def two_processes():
+    """The demo as two processes of two CPU devices each (a few seconds)."""
+    from py4eng_jax import run_processes
+    return run_processes("py4eng_jax.multihost_demo", num_processes=2,
+                         devices_per_process=2, timeout=240)
+
+
+def test_two_processes_succeed(two_processes):
+    """both processes exit with status 0"""
+    assert two_processes.returncodes == (0, 0), two_processes.errors
+
+
+def test_two_processes_form_one_mesh(two_processes):
+    """2 processes of 2 devices see 4 devices in all, 2 of their own"""
+    result = two_processes.result
+    assert (result["processes"], result["devices"],
+            result["local_devices"]) == (2, 4, 2)
+
+
+def test_global_sum_covers_both_processes(two_processes):
+    """the sum of the global array is that of the whole batch"""
+    from py4eng_jax.multihost_demo import batch
+    X, _ = batch()
+    np.testing.assert_allclose(two_processes.result["total"], X.sum(),
+                               rtol=1e-5)
+
+
+def test_allgather_gives_the_whole_batch(two_processes):
+    """process_allgather returns the batch in process order"""
+    from py4eng_jax.multihost_demo import batch
+    X, _ = batch()
+    np.testing.assert_array_equal(
+        np.array(two_processes.result["gathered"], np.float32), X)
+
+
+def test_two_process_training_matches_one_device(two_processes):
+    """the data-parallel steps give the one-device parameters"""
+    from py4eng_jax.multihost_demo import batch, initial_params
+    X, Y = batch()
+    params = initial_params()
+    step = jax.jit(gd_step)
+    for _ in range(two_processes.result["steps"]):
+        params = step(params, X, Y, 1.0)
+    for got, want in zip(two_processes.result["params"], params):
+        np.testing.assert_allclose(np.array(got), want, rtol=1e-5,
+                                   atol=1e-6)
+
+
+def test_only_process_zero_logs(two_processes):
+    """process 1 prints only the line every process prints"""
+    assert two_processes.outputs[1].splitlines() == [
+        "process 1: rows 32-63 on devices [2048, 2049]"]
+    assert "2 processes, 4 devices in all" in two_processes.outputs[0]
+
+
+def test_numpy_on_a_global_array_fails(two_processes):
+    """np.asarray on a non-fully-addressable array raises RuntimeError"""
+    assert "np.asarray(X) fails: RuntimeError" in two_processes.outputs[0]
+
+
+def test_gloo_lines_are_left_out(two_processes):
+    """Gloo's connection messages are not in the outputs"""
+    assert not any("[Gloo]" in out for out in two_processes.outputs)
+
+
+def test_run_processes_times_out(tmp_path, monkeypatch):
+    """processes that do not finish in time are killed: TimeoutError"""
+    import os
+    from py4eng_jax import run_processes
+    (tmp_path / "py4eng_sleeper.py").write_text(
+        "import time\ntime.sleep(120)\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
+        [str(tmp_path), os.environ.get("PYTHONPATH", "")]))
+    with pytest.raises(TimeoutError, match=r"did not all finish within"):
+        run_processes("py4eng_sleeper", num_processes=2, timeout=1)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"module": ""}, TypeError, r"module must be a module name"),
+    ({"num_processes": 0}, ValueError, r"num_processes must be a positive"),
+    ({"devices_per_process": 1.5}, TypeError,
+     r"devices_per_process must be a positive integer"),
+    ({"timeout": -1}, ValueError, r"timeout must be a positive number"),
+], ids=["module", "processes", "devices", "timeout"])
+def test_run_processes_checks_its_arguments(kwargs, error, match):
+    """bad arguments raise TypeError/ValueError naming the argument"""
+    from py4eng_jax import run_processes
+    with pytest.raises(error, match=match):
+        run_processes(**kwargs)

@@ -28,6 +28,7 @@ from ._mandelbrot import (escape_count, mandelbrot_grid, mandelbrot_jax,
 # chapter parallel
 from ._parallel import (device_mesh, noisy_xor, replicate, shard_rows,
                         sharding_grid)
+from ._multihost import ProcessRun, run_processes
 
 __all__ = [
     "check",
@@ -56,4 +57,6 @@ __all__ = [
     "mandelbrot_jax", "escape_count", "mandelbrot_vmap",
     # meshes, sharded batches, the layout as text (chapter parallel)
     "device_mesh", "shard_rows", "replicate", "sharding_grid", "noisy_xor",
+    # several JAX processes on this machine (chapter parallel)
+    "run_processes", "ProcessRun",
 ]

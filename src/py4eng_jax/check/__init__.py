@@ -13,7 +13,7 @@ from ._debugging import mean_of_first, safe_norm
 from ._jit import clip_by_norm, xor_train_step
 from ._loops import newton, running_mean
 from ._numpy_differences import huber, random_walk, tribonacci
-from ._parallel import data_parallel_step, shard_columns
+from ._parallel import data_parallel_step, standardize_batch
 from ._pytrees import clip_by_global_norm, dense_pytree, global_norm
 from ._static_args import moving_average, padded_fibonacci
 from ._vmap import ensemble_losses, nearest_rows
@@ -33,7 +33,7 @@ __all__ = [
     # numpy-differences
     "tribonacci", "huber", "random_walk",
     # parallel
-    "shard_columns", "data_parallel_step",
+    "data_parallel_step", "standardize_batch",
     # pytrees
     "global_norm", "clip_by_global_norm", "dense_pytree",
     # static-args

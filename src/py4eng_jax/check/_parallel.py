@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
-from jax.sharding import NamedSharding
+import numpy as np
+from jax.sharding import AxisType, NamedSharding
 
 import jax.extend as jex
 from jax.sharding import PartitionSpec
 
 from .. import _parallel, _xor
 from .._checking import (CheckFailed, call, checker, explain, fail,
-                         same_values)
+                         primitives, require_array, same_values)
 
-__all__ = ["shard_columns", "data_parallel_step"]
+__all__ = ["data_parallel_step", "standardize_batch"]
 
 # The reference step, compiled once (an eager step compiles op by op).
 _gd_step = jax.jit(_xor.gd_step)
@@ -49,35 +50,6 @@ def _require_on_mesh(got, mesh, what: str) -> NamedSharding:
         raise fail(f"{what} is placed on another mesh than the one given: "
                    f"use the mesh argument.")
     return sharding
-
-
-@checker("shard_columns")
-def shard_columns(fn) -> str:
-    """Check ``shard_columns(x, mesh)``: x with its columns split."""
-    mesh = _parallel.device_mesh()
-    axis, n = mesh.axis_names[0], mesh.size
-    x = jnp.arange(3 * 2 * n, dtype=jnp.float32).reshape(3, 2 * n)
-    shown = (f"x = jnp.arange({3 * 2 * n}.0).reshape(3, {2 * n}) on a mesh "
-             f"of {n} device(s)")
-    got = call(fn, x, mesh)
-    sharding = _require_on_mesh(got, mesh, "Your array")
-    same_values(got, x, what="the placed array", shown=shown)
-    spec = _spec(sharding, x.ndim)
-    if spec == (axis, None):
-        raise fail(
-            f"You split the rows, not the columns: the entries of a "
-            f"PartitionSpec follow the array's axes, rows first. Use "
-            f"P(None, {axis!r}).")
-    if spec == (None, None):
-        raise fail(
-            f"Your array is replicated (a full copy on every device). Name "
-            f"the mesh axis {axis!r} in the position of the columns: "
-            f"P(None, {axis!r}).")
-    if spec != (None, axis):
-        raise fail(f"Your array is placed with {sharding.spec}; split the "
-                   f"columns with P(None, {axis!r}).")
-    return (f"Correct: the columns are split over the {n} device(s) of the "
-            f"mesh and the values are unchanged.")
 
 
 # --- How the step splits its inputs: read from the program it records ---
@@ -160,7 +132,6 @@ def _splits(fn, params, X, Y, mesh) -> dict:
     return used
 
 
-
 @checker("data_parallel_step")
 def data_parallel_step(fn) -> str:
     """Check ``data_parallel_step(params, X, Y, mesh)``: one sharded step."""
@@ -232,3 +203,197 @@ def data_parallel_step(fn) -> str:
     return (f"Correct: one data-parallel step on {n} device(s) gives the "
             f"one-device result, the rows of X and Y are split over the "
             f"devices, and every device holds the new parameters.")
+
+
+# --- standardize_batch: statistics of the whole batch with shard_map ------
+
+# Collectives a shard_map body may use to combine the devices' rows.
+_COLLECTIVES = {"psum", "psum_invariant", "pmean", "all_gather",
+                "all_gather_invariant", "psum_scatter", "reduce_scatter",
+                "ppermute", "all_to_all"}
+
+
+def _standardize_inputs(n: int) -> list[tuple[np.ndarray, str]]:
+    """Batches of 4 rows per device whose blocks differ in mean and spread.
+
+    The shown one is easy to type; the random one has a different offset
+    and scale per device, so statistics of one block are never those of
+    the batch.
+    """
+    rows = 4 * n
+    shown = np.arange(rows * 3, dtype=np.float32).reshape(rows, 3) ** 1.5
+    rng = np.random.default_rng(0)
+    block = np.repeat(np.arange(n, dtype=np.float32), 4)[:, None]
+    random = (rng.normal(size=(rows, 3)) * (1 + block) + 3 * block
+              - 2.0).astype(np.float32)
+    return [(shown, f"x = jnp.arange({rows * 3}.0).reshape({rows}, 3) ** 1.5"
+                    f" split over a mesh of {n} device(s)"),
+            (random, f"a random batch of shape ({rows}, 3) split over a mesh "
+                     f"of {n} device(s)")]
+
+
+def _per_block(x: np.ndarray, n: int, f) -> np.ndarray:
+    return np.concatenate([f(b) for b in np.split(x, n)])
+
+
+def _wrong_guesses(x: np.ndarray, n: int) -> list[tuple[np.ndarray, str]]:
+    """What typical mistakes give on ``x``, with the hint for each."""
+    mean, std = x.mean(0), x.std(0)
+    local_mean = np.stack([b.mean(0) for b in np.split(x, n)])
+    local_std = np.stack([b.std(0) for b in np.split(x, n)])
+    sums = local_mean.sum(0)   # psum of the devices' means, not divided
+    sum_var = np.sum([((b - sums) ** 2).mean(0) for b in np.split(x, n)], 0)
+    guesses = [
+        (_per_block(x, n, lambda b: (b - b.mean(0)) / b.std(0)),
+         "Each device used only its own rows: the statistics must be "
+         "those of the whole batch. Combine the devices' values with "
+         "lax.pmean (or lax.psum) over the mesh axis."),
+        ((x - sums) / np.sqrt(sum_var),
+         "lax.psum adds up the devices' values: a sum of means is not the "
+         "mean. Divide by the number of devices, or use lax.pmean."),
+        ((x - mean) / local_std.mean(0),
+         "The mean is right, the spread is not: the standard deviation of "
+         "the batch is not the mean of the devices' standard deviations. "
+         "Average the squared deviations from the global mean with "
+         "lax.pmean, then take the square root."),
+        ((x - mean) / x.std(0, ddof=1),
+         "You divided by N - 1: use the standard deviation that "
+         "jnp.std(x, axis=0) gives, which divides by N."),
+        ((x - x.mean(1, keepdims=True)) / x.std(1, keepdims=True),
+         "Your statistics are per row (axis=1): standardize each column "
+         "with the mean and standard deviation over the rows (axis=0)."),
+        (x - mean,
+         "Your result is centered but not scaled: divide by the standard "
+         "deviation of the batch too."),
+        (x / std,
+         "Your result is scaled but not centered: subtract the mean of the "
+         "batch too."),
+    ]
+    if n > 1:
+        guesses.append((
+            (x - mean) / np.sqrt(((x - local_mean.repeat(4, 0)) ** 2
+                                  ).mean(0)),
+            "The mean is right, the spread is not: measure each device's "
+            "squared deviations from the global mean, not from its own "
+            "mean."))
+    return guesses
+
+
+def _attempt(fn, x, mesh, axis: str):
+    """Call the answer; specific hints for the typical shard_map errors."""
+    try:
+        out = fn(x, mesh)
+    except NotImplementedError:
+        out = None
+    except jax.errors.TracerArrayConversionError:
+        raise fail(
+            "Your function converts a traced block to NumPy (np.asarray, "
+            "np.sqrt, ...). Inside shard_map, use jax.numpy and jax.lax.")
+    except Exception as err:   # noqa: BLE001 - every crash becomes a hint
+        text = str(err)
+        if "out_specs" in text and "replicat" in text:
+            raise fail(
+                f"Your out_specs say that the result is the same on every "
+                f"device (replicated), but each device returns its own "
+                f"rows: use out_specs=P({axis!r}).")
+        if "axis name" in text.lower() or (
+                isinstance(err, AssertionError) and not text):
+            # JAX 0.10 raises a bare AssertionError for a collective over
+            # an axis the shard_map's mesh does not have.
+            raise fail(
+                f"Your function failed inside JAX, which usually means a "
+                f"collective (lax.pmean, lax.psum) names an axis the mesh "
+                f"does not have: the mesh's axis is {axis!r} "
+                f"(mesh.axis_names[0]).")
+
+        error = err
+
+        def again():
+            raise error
+        return call(again)   # the shared explanation of the error
+    if out is None:
+        return call(lambda: None)   # "not attempted yet"
+    return out
+
+
+def _traced_primitives(fn, xs, mesh) -> set[str] | None:
+    """The primitives of ``fn(xs, mesh)``, or None if it cannot be traced."""
+    try:
+        return primitives(jax.make_jaxpr(lambda v: fn(v, mesh))(xs).jaxpr)
+    except Exception:   # noqa: BLE001 - e.g. jax.set_mesh, NumPy on x
+        return None
+
+
+def _calls_shard_map(fn, xs, mesh) -> bool:
+    """Whether ``fn(xs, mesh)`` calls ``jax.shard_map`` (looked up late)."""
+    original, calls = jax.shard_map, []
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    jax.shard_map = counting
+    try:
+        fn(xs, mesh)
+    except Exception:   # noqa: BLE001 - it ran once already
+        pass
+    finally:
+        jax.shard_map = original
+    return bool(calls)
+
+
+@checker("standardize_batch")
+def standardize_batch(fn) -> str:
+    """Check ``standardize_batch(x, mesh)``: batch statistics, shard_map."""
+    devices = jax.devices()
+    n = len(devices)
+    mesh = jax.make_mesh((n,), ("batch",), axis_types=(AxisType.Explicit,),
+                         devices=devices)
+    axis = "batch"
+    rows = jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec(axis))
+    for x, shown in _standardize_inputs(n):
+        xs = jax.device_put(jnp.asarray(x), rows)
+        got = _attempt(fn, xs, mesh, axis)
+        if isinstance(got, (list, tuple)):
+            raise fail(f"Your function returned a {type(got).__name__}; "
+                       f"return one array, split over the mesh like x.")
+        values = require_array(got, "Your result")
+        expected = (x - x.mean(0)) / x.std(0)
+        if values.shape == expected.shape and not np.allclose(
+                values, expected, rtol=1e-4, atol=1e-4):
+            for guess, hint in _wrong_guesses(x, n):
+                if np.allclose(values, guess, rtol=1e-4, atol=1e-4):
+                    raise fail(f"{hint} Checked with {shown}.")
+        same_values(values, expected, what="the standardized batch",
+                    shown=shown, rtol=1e-4, atol=1e-4)
+        if not isinstance(got, jax.Array):
+            raise fail(
+                f"Your function returned a {type(got).__name__}, not a JAX "
+                f"array on the mesh: compute it with jax.shard_map.")
+    used = _traced_primitives(fn, xs, mesh)
+    if used is None:   # cannot be traced (jax.set_mesh inside, say)
+        used = {"shard_map"} | _COLLECTIVES if _calls_shard_map(
+            fn, xs, mesh) else set()
+    if "shard_map" not in used:
+        raise fail(
+            "Your values are right, but not computed with jax.shard_map "
+            "(a plain jnp formula, or a loop over x.addressable_shards). "
+            "The exercise is the per-device view: jax.shard_map with "
+            "in_specs and out_specs P('batch'), and a collective for the "
+            "statistics.")
+    if not used & _COLLECTIVES:
+        raise fail(
+            "Your shard_map has no collective: each device uses only its "
+            "own rows (right only with one device). Combine the devices' "
+            "statistics with lax.pmean or lax.psum over 'batch'.")
+    sharding = got.sharding
+    spec = (_spec(sharding, got.ndim) if isinstance(sharding, NamedSharding)
+            else None)
+    if spec != (axis, None):
+        raise fail(
+            f"Your values are right, but the result is laid out as "
+            f"{getattr(sharding, 'spec', sharding)}: it should stay split "
+            f"by rows over the mesh like x, out_specs=P({axis!r}).")
+    return (f"Correct: each of the {n} device(s) standardizes its own rows "
+            f"with the statistics of the whole batch, and the result stays "
+            f"split like x.")

@@ -1,0 +1,162 @@
+"""Start several JAX processes on this machine and collect what they print.
+
+Multi-process JAX runs one Python process per host (or per group of
+devices); the processes find each other through a coordinator, process
+0, at an address all of them know. :func:`run_processes` plays the
+cluster on one machine: it picks a free port on 127.0.0.1, starts the
+processes of :mod:`py4eng_jax.multihost_demo` (or another module with the
+same command line) at the same time, waits for all of them with a
+timeout, and returns their output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from typing import NamedTuple
+
+from . import _validate
+
+__all__ = ["run_processes", "ProcessRun"]
+
+# Environment variables that would change the device count or the
+# platform of the child processes; the children set their own.
+_DEVICE_VARIABLES = ("XLA_FLAGS", "JAX_NUM_CPU_DEVICES", "JAX_PLATFORMS",
+                     "JAX_PLATFORM_NAME", "JAX_COORDINATOR_ADDRESS")
+
+
+class ProcessRun(NamedTuple):
+    """What :func:`run_processes` returns, one entry per process."""
+
+    outputs: tuple[str, ...]
+    """What each process printed (stdout), Gloo's connection lines left
+    out."""
+    errors: tuple[str, ...]
+    """What each process wrote to stderr (warnings, tracebacks)."""
+    returncodes: tuple[int, ...]
+    """Each process's exit status; 0 when it succeeded."""
+    result: dict | None
+    """The JSON that process 0 wrote to ``--result``, if any."""
+    seconds: float
+    """Wall-clock time from the first start to the last exit."""
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _is_gloo_line(line: str) -> bool:
+    return line.startswith("[Gloo] ")
+
+
+def run_processes(module: str = "py4eng_jax.multihost_demo", *,
+                  num_processes: int = 2, devices_per_process: int = 2,
+                  timeout: float = 120.0) -> ProcessRun:
+    """Run ``python -m module`` as ``num_processes`` cooperating processes.
+
+    Process ``i`` gets ``--coordinator 127.0.0.1:PORT --num-processes N
+    --process-id i --devices D --result PATH``, the command line of
+    :mod:`py4eng_jax.multihost_demo`. All start at once: each one waits in
+    ``jax.distributed.initialize`` until all have joined.
+
+    Args:
+      module: the module to run; it must accept the arguments above.
+      num_processes: how many processes, at least 1.
+      devices_per_process: CPU devices each process simulates, at least 1.
+      timeout: seconds to wait for all of them; then every process still
+        running is killed and ``TimeoutError`` is raised.
+
+    Returns:
+      A :class:`ProcessRun`: outputs, exit statuses, process 0's result.
+
+    Raises:
+      TypeError, ValueError: an argument has the wrong type or value.
+      TimeoutError: the processes did not all finish within ``timeout``
+        (a process that waits for a partner that never comes, for
+        instance); the message holds the end of their stderr.
+
+    Examples:
+      >>> run = run_processes(num_processes=2)      # doctest: +SKIP
+      >>> run.returncodes, run.result["devices"]    # doctest: +SKIP
+      ((0, 0), 4)
+    """
+    if not isinstance(module, str) or not module:
+        raise TypeError(f"module must be a module name (a non-empty "
+                        f"string), got {module!r}")
+    num_processes = _validate.positive_int(num_processes, "num_processes")
+    devices_per_process = _validate.positive_int(devices_per_process,
+                                                 "devices_per_process")
+    timeout = _validate.positive_number(timeout, "timeout")
+
+    env = {k: v for k, v in os.environ.items() if k not in _DEVICE_VARIABLES}
+    env["JAX_PLATFORMS"] = "cpu"
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="py4eng-multihost-") as tmp:
+        result_path = pathlib.Path(tmp) / "result.json"
+        logs = []
+        procs = []
+        start = time.perf_counter()
+        try:
+            for i in range(num_processes):
+                out = open(pathlib.Path(tmp) / f"out{i}.txt", "w+")
+                err = open(pathlib.Path(tmp) / f"err{i}.txt", "w+")
+                logs.append((out, err))
+                procs.append(subprocess.Popen(
+                    [sys.executable, "-m", module,
+                     "--coordinator", f"127.0.0.1:{port}",
+                     "--num-processes", str(num_processes),
+                     "--process-id", str(i),
+                     "--devices", str(devices_per_process),
+                     "--result", str(result_path)],
+                    stdout=out, stderr=err, env=env))
+            deadline = start + timeout
+            for proc in procs:
+                proc.wait(timeout=max(deadline - time.perf_counter(), 0.01))
+        except subprocess.TimeoutExpired:
+            for proc in procs:
+                proc.kill()
+            for proc in procs:
+                proc.wait()
+            tails = "\n".join(
+                f"process {i}: " + _read(err)[-500:]
+                for i, (_, err) in enumerate(logs))
+            raise TimeoutError(
+                f"the {num_processes} processes of {module} did not all "
+                f"finish within {timeout:g} s and were stopped; the end "
+                f"of their stderr:\n{tails}") from None
+        finally:
+            for proc in procs:   # on any error, leave no process behind
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+            for out, err in logs:
+                out.flush()
+                err.flush()
+        seconds = time.perf_counter() - start
+        outputs = tuple("".join(
+            line for line in _read(out).splitlines(keepends=True)
+            if not _is_gloo_line(line)) for out, _ in logs)
+        errors = tuple(_read(err) for _, err in logs)
+        for out, err in logs:
+            out.close()
+            err.close()
+        result = (json.loads(result_path.read_text(encoding="utf-8"))
+                  if result_path.exists() else None)
+    return ProcessRun(outputs, errors,
+                      tuple(proc.returncode for proc in procs), result,
+                      seconds)
+
+
+def _read(f) -> str:
+    f.flush()
+    f.seek(0)
+    return f.read()
