@@ -166,3 +166,22 @@ def test_committed_snapshot_is_a_full_run_with_the_current_groups():
         [make(True).key for make in bench.GROUPS]
     for group in report["groups"]:
         assert group["chapter"] and group["about"]
+
+
+def test_status_page_reads_only_the_committed_snapshot():
+    """the status page's directive reads book/pages/bench-results.json and
+    never a local _build run, so two builds of one commit agree"""
+    source = (ROOT / "tools" / "sphinx" / "book_status.py").read_text()
+    assert "_build/" not in source and "\"_build" not in source
+    assert 'BENCH_SNAPSHOT = "book/pages/bench-results.json"' in source
+    assert bench.SNAPSHOT == ROOT / "book/pages/bench-results.json"
+
+
+def test_status_page_has_one_table_builder_and_no_own_format_seconds():
+    """book_status.py builds tables once and formats with py4eng_jax's"""
+    source = (ROOT / "tools" / "sphinx" / "book_status.py").read_text()
+    assert "def _format_seconds" not in source
+    assert "from py4eng_jax import format_seconds" in source
+    assert source.count("nodes.table(") == 1
+    # setup() comes last, after everything it registers
+    assert source.rstrip().rsplit("\ndef ", 1)[1].startswith("setup(")
