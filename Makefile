@@ -11,6 +11,8 @@
 #                           _build/student-notebooks/
 #   make bench     speedups and the book's costs on this machine:
 #                  _build/bench/results.json and speedups.png
+#   make bench-publish  copy that run to book/pages/bench-results.json,
+#                  the snapshot the status page shows (then commit it)
 #   make clean     remove _build and caches (keeps .venv; `make distclean`)
 
 SHELL := /bin/bash
@@ -23,7 +25,7 @@ STAMP  := $(VENV)/.installed
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 
 .PHONY: help book test notebooks lab clean distclean check-python check-sources \
-        book-student student-notebooks bench
+        book-student student-notebooks bench bench-publish
 
 help:
 	@sed -n '2,/^$$/p' Makefile | sed 's/^# \{0,1\}//'
@@ -76,6 +78,11 @@ student-notebooks: $(STAMP) check-sources
 # A benchmark, not a test: it reports, it never fails for a slow machine.
 bench: $(STAMP)
 	$(PY) tools/bench.py
+
+# The status page shows only this committed snapshot, so that every build
+# of one commit shows the same table.
+bench-publish: $(STAMP)
+	$(PY) tools/bench.py --publish
 
 notebooks: $(STAMP)
 	$(PY) tools/notebooks.py $(if $(FORCE),--force) $(NB)

@@ -1,10 +1,14 @@
-"""`make bench` runs end to end (on tiny sizes) and writes valid results."""
+"""`make bench` runs end to end (on tiny sizes) and writes valid results;
+`make bench-publish` copies a run to the status page's snapshot."""
 
 import json
+import pathlib
 
 import pytest
 
 import bench
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +29,21 @@ def test_bench_writes_json_with_machine_and_groups(quick_run):
     assert keys == [make(True).key for make in bench.GROUPS]
 
 
+def test_each_group_names_its_chapter_and_what_it_times(quick_run):
+    """every group says which chapter it repeats, and what it times"""
+    report = json.loads((quick_run / "results.json").read_text())
+    chapters = {p.stem for p in (ROOT / "book").glob("*.md")}
+    for group in report["groups"]:
+        assert group["chapter"] in chapters, group["chapter"]
+        assert len(group["about"]) > 20
+
+
+def test_bench_has_no_unexplained_targets(quick_run):
+    """the report holds measurements only, no targets no chapter sets"""
+    report = json.loads((quick_run / "results.json").read_text())
+    assert "targets" not in report
+
+
 def test_bench_figures_are_consistent(quick_run):
     """best <= median, and the slowest variant of each group has speedup 1"""
     report = json.loads((quick_run / "results.json").read_text())
@@ -34,6 +53,45 @@ def test_bench_figures_are_consistent(quick_run):
         for v in group["variants"]:
             assert 0 < v["best_s"] <= v["median_s"]
             assert v["compile_s"] >= 0
+
+
+def test_mandelbrot_group_races_the_strong_baselines():
+    """the race has the chapter's strong versions: compact NumPy, Numba
+    and tiled JAX, next to the first ones"""
+    names = [v.name for v in bench.group_mandelbrot(True).variants]
+    for name in ["NumPy, float64", "NumPy compact, float64",
+                 "Numba, float64", "JAX jit, float64",
+                 "JAX tiles, float64"]:
+        assert name in names
+
+
+def test_mandelbrot_variants_draw_the_same_image():
+    """every float64 variant of the race computes the same counts"""
+    import numpy as np
+    variants = bench.group_mandelbrot(True).variants
+    results = {v.name: np.asarray(v.fn(*v.args)) for v in variants
+               if "float64" in v.name}
+    reference = results.pop("NumPy, float64")
+    for name, counts in results.items():
+        np.testing.assert_array_equal(counts, reference, err_msg=name)
+
+
+def test_fused_training_times_the_jitted_loop_without_checks():
+    """the fused row calls the jitted while_loop directly (as the loops
+    chapter does), not train_fused with its input checks"""
+    group = bench.group_xor_training(True)
+    fused = [v for v in group.variants if "fused" in v.name]
+    assert len(fused) == 1
+    code = fused[0].fn.__code__
+    assert "_train_fused" in code.co_names
+    assert "train_fused" not in code.co_names
+
+
+def test_bench_uses_the_notebook_runner_of_notebooks_py():
+    """one notebook runner, one timeout: bench imports tools/notebooks.py"""
+    source = (ROOT / "tools" / "bench.py").read_text()
+    assert "NotebookClient" not in source and "timeout=" not in source
+    assert "notebooks.run(" in source
 
 
 def test_bench_draws_the_chart(quick_run):
@@ -52,10 +110,78 @@ def test_bench_prints_a_table(quick_run, capsys, tmp_path):
             assert variant.name in out
 
 
-def test_bench_reports_each_claim_against_its_target(quick_run):
-    """results.json holds every speed claim with its ratio and target"""
-    report = json.loads((quick_run / "results.json").read_text())
-    claims = report["targets"]
-    assert len(claims) == len(bench.TARGETS)
-    for c in claims:
-        assert c["ratio"] > 0 and c["met"] == (c["ratio"] >= c["target"])
+# ----------------------------------------------------------- publishing
+
+
+def full_run(tmp_path, quick=False):
+    """A results.json as `make bench` writes it (figures don't matter)."""
+    out = tmp_path / "out"
+    out.mkdir()
+    report = {"created": "2026-01-01T00:00:00", "quick": quick,
+              "groups": []}
+    (out / "results.json").write_text(json.dumps(report))
+    return out
+
+
+def test_publish_copies_the_run_to_the_snapshot(tmp_path):
+    """--publish copies OUT/results.json to the snapshot, byte for byte"""
+    out = full_run(tmp_path)
+    snapshot = tmp_path / "bench-results.json"
+    assert bench.main(["--publish", "--out", str(out),
+                       "--snapshot", str(snapshot)]) == 0
+    assert snapshot.read_bytes() == (out / "results.json").read_bytes()
+
+
+def test_publish_refuses_a_missing_run(tmp_path, capsys):
+    """without a run there is nothing to publish, and it says so"""
+    snapshot = tmp_path / "bench-results.json"
+    assert bench.main(["--publish", "--out", str(tmp_path / "none"),
+                       "--snapshot", str(snapshot)]) == 1
+    assert "run `make bench` first" in capsys.readouterr().err
+    assert not snapshot.exists()
+
+
+def test_publish_refuses_a_quick_run(tmp_path, capsys):
+    """a --quick run's tiny sizes are not published"""
+    out = full_run(tmp_path, quick=True)
+    snapshot = tmp_path / "bench-results.json"
+    assert bench.main(["--publish", "--out", str(out),
+                       "--snapshot", str(snapshot)]) == 1
+    assert "--quick" in capsys.readouterr().err
+    assert not snapshot.exists()
+
+
+def test_make_bench_publish_target_runs_the_publish_step():
+    """the Makefile's bench-publish target calls bench.py --publish"""
+    makefile = (ROOT / "Makefile").read_text()
+    target = makefile.split("\nbench-publish:", 1)[1].split("\n\n", 1)[0]
+    assert "tools/bench.py --publish" in target
+
+
+def test_committed_snapshot_is_a_full_run_with_the_current_groups():
+    """book/pages/bench-results.json is a full run with every group"""
+    report = json.loads(bench.SNAPSHOT.read_text())
+    assert report["quick"] is False
+    assert [g["key"] for g in report["groups"]] == \
+        [make(True).key for make in bench.GROUPS]
+    for group in report["groups"]:
+        assert group["chapter"] and group["about"]
+
+
+def test_status_page_reads_only_the_committed_snapshot():
+    """the status page's directive reads book/pages/bench-results.json and
+    never a local _build run, so two builds of one commit agree"""
+    source = (ROOT / "tools" / "sphinx" / "book_status.py").read_text()
+    assert "_build/" not in source and "\"_build" not in source
+    assert 'BENCH_SNAPSHOT = "book/pages/bench-results.json"' in source
+    assert bench.SNAPSHOT == ROOT / "book/pages/bench-results.json"
+
+
+def test_status_page_has_one_table_builder_and_no_own_format_seconds():
+    """book_status.py builds tables once and formats with py4eng_jax's"""
+    source = (ROOT / "tools" / "sphinx" / "book_status.py").read_text()
+    assert "def _format_seconds" not in source
+    assert "from py4eng_jax import format_seconds" in source
+    assert source.count("nodes.table(") == 1
+    # setup() comes last, after everything it registers
+    assert source.rstrip().rsplit("\ndef ", 1)[1].startswith("setup(")

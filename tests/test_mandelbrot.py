@@ -1,4 +1,6 @@
-"""The Mandelbrot escape counts: four versions, one image, clear errors."""
+"""The Mandelbrot escape counts: seven versions, one image, clear errors."""
+
+import time
 
 import jax
 import jax.numpy as jnp
@@ -6,12 +8,19 @@ import numpy as np
 import pytest
 
 from py4eng_jax import (escape_count, mandelbrot_grid, mandelbrot_jax,
-                        mandelbrot_numpy, mandelbrot_python, mandelbrot_vmap)
+                        mandelbrot_jax_fast, mandelbrot_numba,
+                        mandelbrot_numpy, mandelbrot_numpy_compact,
+                        mandelbrot_python, mandelbrot_vmap)
+from py4eng_jax import _mandelbrot
 from py4eng_jax._mandelbrot import _mandelbrot_jax
 
 VERSIONS = [mandelbrot_python, mandelbrot_numpy, mandelbrot_jax,
-            mandelbrot_vmap]
-NAMES = ["python", "numpy", "jax", "vmap"]
+            mandelbrot_vmap, mandelbrot_numpy_compact, mandelbrot_numba,
+            mandelbrot_jax_fast]
+NAMES = ["python", "numpy", "jax", "vmap", "numpy_compact", "numba",
+         "jax_fast"]
+FAST = [mandelbrot_numpy_compact, mandelbrot_numba, mandelbrot_jax_fast]
+FAST_NAMES = ["numpy_compact", "numba", "jax_fast"]
 
 # Points whose escape counts are known by hand or far from any rounding
 # doubt, with their counts for max_iter=50 (50: the point never escapes).
@@ -163,7 +172,7 @@ GRIDS = [((-2.25, 0.75, -1.25, 1.25, 480, 400), 100),
 
 @pytest.mark.parametrize("grid, max_iter", GRIDS)
 def test_all_versions_draw_the_same_image_in_float64(grid, max_iter):
-    """python, numpy, jax and vmap agree pixel for pixel in float64"""
+    """all seven versions agree pixel for pixel in float64"""
     cr, ci = mandelbrot_grid(*grid)
     expected = mandelbrot_numpy(cr, ci, max_iter)
     with jax.enable_x64(True):
@@ -171,6 +180,12 @@ def test_all_versions_draw_the_same_image_in_float64(grid, max_iter):
             np.asarray(mandelbrot_jax(cr, ci, max_iter)), expected)
         np.testing.assert_array_equal(
             np.asarray(mandelbrot_vmap(cr, ci, max_iter)), expected)
+        np.testing.assert_array_equal(
+            np.asarray(mandelbrot_jax_fast(cr, ci, max_iter)), expected)
+    np.testing.assert_array_equal(
+        mandelbrot_numpy_compact(cr, ci, max_iter), expected)
+    np.testing.assert_array_equal(mandelbrot_numba(cr, ci, max_iter),
+                                  expected)
     # Pure Python on every 3rd pixel each way, to keep the test quick.
     np.testing.assert_array_equal(
         mandelbrot_python(cr[::3, ::3], ci[::3, ::3], max_iter),
@@ -182,6 +197,14 @@ def test_jax_versions_agree_with_each_other_in_float32():
     cr, ci = mandelbrot_grid(-2.25, 0.75, -1.25, 1.25, 300, 250)
     np.testing.assert_array_equal(np.asarray(mandelbrot_jax(cr, ci, 100)),
                                   np.asarray(mandelbrot_vmap(cr, ci, 100)))
+
+
+def test_fast_jax_version_agrees_with_jit_in_float32():
+    """the tiled version draws the whole-array version's float32 image"""
+    cr, ci = mandelbrot_grid(-2.25, 0.75, -1.25, 1.25, 300, 250)
+    np.testing.assert_array_equal(
+        np.asarray(mandelbrot_jax_fast(cr, ci, 100)),
+        np.asarray(mandelbrot_jax(cr, ci, 100)))
 
 
 def test_jax_versions_compute_in_float32_by_default():
@@ -311,3 +334,79 @@ def test_counts_reject_mismatched_shapes(version):
     with pytest.raises(ValueError, match=r"same shape, got shapes \(2, 3\) "
                                          r"and \(3, 2\)"):
         version(np.zeros((2, 3)), np.zeros((3, 2)), 10)
+
+
+# ------------------------------------------------- the fast formulations
+
+
+@pytest.mark.parametrize("tile", [1, 7, 128, 5000])
+@pytest.mark.parametrize("max_iter", [1, 8, 13, 50])
+def test_fast_jax_any_tile_and_any_max_iter(tile, max_iter):
+    """tile sizes that don't divide the grid and max_iter not a multiple
+    of UNROLL give the reference counts"""
+    cr, ci = mandelbrot_grid(-2.0, 0.6, -1.2, 1.2, width=41, height=23)
+    with jax.enable_x64(True):
+        got = mandelbrot_jax_fast(cr, ci, max_iter, tile=tile)
+    np.testing.assert_array_equal(np.asarray(got),
+                                  mandelbrot_numpy(cr, ci, max_iter))
+
+
+def test_fast_jax_stops_a_tile_early():
+    """a tile whose pixels all escape at once stops after one trip: it
+    runs far faster than a tile that never escapes (400 steps)"""
+    far, near = np.full(4096, 3.0), np.zeros(4096)
+    runs = {}
+    for name, cr in [("escapes", far), ("stays", near)]:
+        mandelbrot_jax_fast(cr, near, 400, tile=4096).block_until_ready()
+        best = np.inf
+        for _ in range(5):
+            start = time.perf_counter()
+            mandelbrot_jax_fast(cr, near, 400, tile=4096).block_until_ready()
+            best = min(best, time.perf_counter() - start)
+        runs[name] = best
+    # Measured ~40x; 3x holds on a busy machine.
+    assert runs["escapes"] * 3 < runs["stays"], runs
+
+
+def test_fast_jax_compiles_once_per_max_iter_and_tile():
+    """max_iter and tile are static: the same values reuse the program"""
+    cr, ci = mandelbrot_grid(-2, 1, -1, 1, width=13, height=11)
+    mandelbrot_jax_fast(cr, ci, 10, tile=16)
+    compiled = _mandelbrot._mandelbrot_jax_fast._cache_size()
+    mandelbrot_jax_fast(cr, ci, 10, tile=16)
+    assert _mandelbrot._mandelbrot_jax_fast._cache_size() == compiled
+
+
+@pytest.mark.parametrize("tile, error, match", [
+    (0, ValueError, "tile must be a positive integer, got 0"),
+    (2.0, TypeError, "tile must be a positive integer, got float"),
+    (True, TypeError, "tile must be a positive integer, got bool"),
+])
+def test_fast_jax_rejects_a_bad_tile(tile, error, match):
+    """the tile size must be a positive integer"""
+    with pytest.raises(error, match=match):
+        mandelbrot_jax_fast(np.zeros(3), np.zeros(3), 10, tile=tile)
+
+
+def test_compact_numpy_keeps_the_input_dtype():
+    """float32 input gives the reference NumPy version's float32 image"""
+    cr, ci = mandelbrot_grid(-2.25, 0.75, -1.25, 1.25, 300, 250)
+    cr, ci = cr.astype(np.float32), ci.astype(np.float32)
+    np.testing.assert_array_equal(mandelbrot_numpy_compact(cr, ci, 100),
+                                  mandelbrot_numpy(cr, ci, 100))
+
+
+def test_numba_computes_in_float64_like_python():
+    """float32 input still gives the float64 image of pure Python"""
+    cr, ci = mandelbrot_grid(-2.25, 0.75, -1.25, 1.25, 60, 50)
+    cr, ci = cr.astype(np.float32), ci.astype(np.float32)
+    np.testing.assert_array_equal(mandelbrot_numba(cr, ci, 100),
+                                  mandelbrot_python(cr, ci, 100))
+
+
+@pytest.mark.parametrize("version", FAST, ids=FAST_NAMES)
+def test_fast_versions_handle_a_grid_entirely_inside(version):
+    """a grid with no escaping point gets max_iter everywhere"""
+    with jax.enable_x64(True):
+        got = version(np.zeros((3, 4)), np.zeros((3, 4)), 30)
+    np.testing.assert_array_equal(np.asarray(got), np.full((3, 4), 30))

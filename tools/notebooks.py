@@ -67,9 +67,13 @@ def coalesce_streams(outputs: list) -> list:
     return merged
 
 
-def execute(md: pathlib.Path) -> bool:
-    """Write md's .ipynb with fresh outputs; return True if it succeeded."""
-    nb_path = md.with_suffix(".ipynb")
+def run(md: pathlib.Path):
+    """Execute md top to bottom in a fresh kernel; nothing is written.
+
+    Returns ``(notebook, seconds, error)``, where ``error`` is the
+    ``CellExecutionError`` of a failing cell, or None. (Also used by
+    ``tools/bench.py`` to time the chapters.)
+    """
     nb = jupytext.read(md)
     nb.metadata.setdefault("jupytext", {})["formats"] = "ipynb,md:myst"
     client = nbclient.NotebookClient(
@@ -81,7 +85,13 @@ def execute(md: pathlib.Path) -> bool:
         client.execute()
     except nbclient.exceptions.CellExecutionError as err:
         error = err
-    runtime = time.perf_counter() - start
+    return nb, time.perf_counter() - start, error
+
+
+def execute(md: pathlib.Path) -> bool:
+    """Write md's .ipynb with fresh outputs; return True if it succeeded."""
+    nb_path = md.with_suffix(".ipynb")
+    nb, runtime, error = run(md)
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = coalesce_streams(cell.outputs)

@@ -24,7 +24,9 @@ from ._sequences import (fibonacci, fibonacci_exact, fibonacci_fori,
                          fibonacci_loop, first_mismatch)
 # chapter benchmarking
 from ._mandelbrot import (escape_count, mandelbrot_grid, mandelbrot_jax,
-                          mandelbrot_numpy, mandelbrot_python, mandelbrot_vmap)
+                          mandelbrot_jax_fast, mandelbrot_numba,
+                          mandelbrot_numpy, mandelbrot_numpy_compact,
+                          mandelbrot_python, mandelbrot_vmap)
 # chapter parallel
 from ._parallel import (device_mesh, noisy_xor, replicate, shard_rows,
                         sharding_grid)
@@ -52,9 +54,10 @@ __all__ = [
     # the Fibonacci-like sequence (chapters numpy-differences, static-args)
     "fibonacci_loop", "fibonacci_fori", "fibonacci", "fibonacci_exact",
     "first_mismatch",
-    # the Mandelbrot escape counts, four ways (chapter benchmarking)
+    # the Mandelbrot escape counts, seven ways (chapter benchmarking)
     "mandelbrot_grid", "mandelbrot_python", "mandelbrot_numpy",
     "mandelbrot_jax", "escape_count", "mandelbrot_vmap",
+    "mandelbrot_numpy_compact", "mandelbrot_numba", "mandelbrot_jax_fast",
     # meshes, sharded batches, the layout as text (chapter parallel)
     "device_mesh", "shard_rows", "replicate", "sharding_grid", "noisy_xor",
     # several JAX processes on this machine (chapter parallel)

@@ -9,6 +9,7 @@ read ``shape`` and ``dtype``, so they also work on tracers inside ``jit``,
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Sequence
 
@@ -111,10 +112,10 @@ def real_number(value, name: str, *, low: float | None = None,
     v = float(value)
     below = low is not None and (v <= low if low_open else v < low)
     above = high is not None and (v >= high if high_open else v > high)
+    if finite and not math.isfinite(v):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
     if below or above or v != v:
         raise ValueError(f"{name} must be {interval}, got {value!r}")
-    if finite and v in (float("inf"), float("-inf")):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
     return v
 
 

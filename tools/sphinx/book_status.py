@@ -4,18 +4,28 @@ The book is built from stored outputs (myst-nb execution is off), so
 myst-nb records no execution data of its own. ``make notebooks`` keeps
 each run's figures in the notebook's metadata; this extension hands them
 to myst-nb, so that its ``{nb-exec-table}`` directive lists them, and adds
-a ``{book-environment}`` directive: a table of the Python, JAX and jaxlib
-versions and the device each notebook's outputs were produced on.
+two directives:
+
+- ``{book-environment}``: a table of the Python, JAX and jaxlib versions
+  and the device each notebook's outputs were produced on;
+- ``{bench-results}``: the committed ``make bench`` snapshot,
+  ``book/pages/bench-results.json`` (written by ``make bench-publish``).
+  Only that file is read, never a local run in ``_build``, so that every
+  build of one commit shows the same figures.
 """
 
 from __future__ import annotations
 
 import json
+import pathlib
 
 from docutils import nodes
 from myst_nb.sphinx_ import NbMetadataCollector
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
+
+from py4eng_jax import format_seconds
 
 META_KEY = "py4eng_jax"
 ENV_KEY = "book_status_machines"
@@ -23,6 +33,33 @@ PAGES_KEY = "book_status_pages"  # documents that show the table
 COLUMNS = [("Notebook", None), ("Device", "device"), ("Processor", "cpu"),
            ("Cores", "cores"), ("Python", "python"), ("JAX", "jax"),
            ("jaxlib", "jaxlib")]
+BENCH_SNAPSHOT = "book/pages/bench-results.json"
+
+
+def _cell(content) -> nodes.entry:
+    """A table cell from text or from inline nodes."""
+    if isinstance(content, str):
+        return nodes.entry("", nodes.paragraph(text=content))
+    return nodes.entry("", nodes.paragraph("", "", *content))
+
+
+def _table(header: list[str], rows: list[list]) -> nodes.table:
+    """A table with a header row; each cell is text or a list of nodes."""
+    table = nodes.table(classes=["colwidths-auto"])
+    group = nodes.tgroup(cols=len(header))
+    table += group
+    group += [nodes.colspec(colwidth=1) for _ in header]
+    head = nodes.thead()
+    group += head
+    head += nodes.row("", *[_cell(h) for h in header])
+    body = nodes.tbody()
+    group += body
+    for row in rows:
+        body += nodes.row("", *[_cell(c) for c in row])
+    return table
+
+
+# --- the machine each notebook ran on --------------------------------------
 
 
 class _Placeholder(nodes.General, nodes.Element):
@@ -77,33 +114,81 @@ def _merge(app, env, docnames, other) -> None:
 def _make_table(app: Sphinx, doctree, docname: str) -> None:
     machines = getattr(app.env, ENV_KEY, {})
     for placeholder in list(doctree.findall(_Placeholder)):
-        table = nodes.table(classes=["colwidths-auto"])
-        group = nodes.tgroup(cols=len(COLUMNS))
-        table += group
-        group += [nodes.colspec(colwidth=1) for _ in COLUMNS]
-        head = nodes.thead()
-        group += head
-        row = nodes.row()
-        head += row
-        for title, _ in COLUMNS:
-            row += nodes.entry("", nodes.paragraph(text=title))
-        body = nodes.tbody()
-        group += body
+        rows = []
         for nb_doc in sorted(machines):
             info = machines[nb_doc]
-            row = nodes.row()
-            body += row
             title = app.env.titles.get(nb_doc)
             link = nodes.reference(
                 "", title.astext() if title else nb_doc,
                 refuri=app.builder.get_relative_uri(docname, nb_doc))
-            row += nodes.entry("", nodes.paragraph("", "", link))
+            row = [[link]]
             for _, key in COLUMNS[1:]:
                 value = info.get(key, "?")
                 if key == "device":
                     value = f"{info.get('device_count', 1)} × {value}"
-                row += nodes.entry("", nodes.paragraph(text=str(value)))
-        placeholder.replace_self(table)
+                row.append(str(value))
+            rows.append(row)
+        placeholder.replace_self(_table([t for t, _ in COLUMNS], rows))
+
+
+# --- the committed `make bench` snapshot ----------------------------------
+
+
+class BenchResults(SphinxDirective):
+    """The committed `make bench` run: what each group times, and its
+    figures. Reads book/pages/bench-results.json only."""
+
+    def run(self):
+        path = pathlib.Path(self.env.srcdir) / BENCH_SNAPSHOT
+        if not path.exists():
+            return [nodes.paragraph(text=(
+                "No benchmark snapshot yet: run `make bench`, then "
+                "`make bench-publish`, and commit "
+                f"{BENCH_SNAPSHOT}."))]
+        self.env.note_dependency(str(path))
+        report = json.loads(path.read_text(encoding="utf-8"))
+        out = [nodes.paragraph(text=(
+            f"Measured {report['created']} on {report['machine_text']} "
+            f"(the committed snapshot, {BENCH_SNAPSHOT}). Compile: the "
+            f"first call minus the median, that is tracing and compiling "
+            f"(for eager code, filling JAX's per-operation caches; for "
+            f"Numba, its compiler). Median and best: of the repeated "
+            f"calls after it. Speedup: the group's slowest median divided "
+            f"by this one."))]
+        for group in report["groups"]:
+            title = nodes.paragraph()
+            title += nodes.strong(text=f"{group['title']} ({group['size']})")
+            chapter = group.get("chapter")
+            if chapter:
+                title += nodes.Text(". Chapter: ")
+                title += addnodes.pending_xref(
+                    "", nodes.inline(text=chapter), refdomain="std",
+                    reftype="doc", reftarget=f"/book/{chapter}",
+                    refdoc=self.env.docname, refexplicit=False,
+                    refwarn=True)
+            if group.get("about"):
+                title += nodes.Text(". " + group["about"])
+            out.append(title)
+            rows = [[v["variant"], format_seconds(v["compile_s"]),
+                     format_seconds(v["median_s"]),
+                     format_seconds(v["best_s"]),
+                     f"{v['speedup_vs_slowest']:,.1f}×"]
+                    for v in group["variants"]]
+            out.append(_table(["Variant", "Compile", "Median", "Best",
+                               "Speedup"], rows))
+        book = report.get("book", {})
+        costs = [[name, "failed" if secs is None else format_seconds(secs)]
+                 for name, secs in book.get("notebooks_s", {}).items()]
+        if book.get("make_book_s") is not None:
+            costs.append(["jupyter-book build",
+                          format_seconds(book["make_book_s"])])
+        if costs:
+            out.append(nodes.paragraph(text=(
+                "What the book costs on that machine: each chapter "
+                "executed top to bottom in a fresh kernel, and a full "
+                "build of the HTML book from the stored outputs.")))
+            out.append(_table(["The book's cost", "Time"], costs))
+        return out
 
 
 def setup(app: Sphinx):
@@ -116,83 +201,3 @@ def setup(app: Sphinx):
     app.connect("env-get-outdated", _outdated)
     app.connect("doctree-resolved", _make_table)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
-
-
-# --- `make bench` results -------------------------------------------------
-
-BENCH_SOURCES = ["_build/bench/results.json", "book/pages/bench-results.json"]
-
-
-def _format_seconds(seconds: float) -> str:
-    for unit, scale in (("s", 1), ("ms", 1e-3), ("µs", 1e-6)):
-        if seconds >= scale:
-            return f"{seconds / scale:.3g} {unit}"
-    return f"{seconds / 1e-9:.3g} ns"
-
-
-def _simple_table(header: list[str], rows: list[list[str]]) -> nodes.table:
-    table = nodes.table(classes=["colwidths-auto"])
-    group = nodes.tgroup(cols=len(header))
-    table += group
-    group += [nodes.colspec(colwidth=1) for _ in header]
-    head = nodes.thead()
-    group += head
-    head += nodes.row("", *[nodes.entry("", nodes.paragraph(text=h))
-                            for h in header])
-    body = nodes.tbody()
-    group += body
-    for row in rows:
-        body += nodes.row("", *[nodes.entry("", nodes.paragraph(text=c))
-                                for c in row])
-    return table
-
-
-class BenchResults(SphinxDirective):
-    """The newest `make bench` results: a fresh run's, else the stored ones.
-
-    Looks for _build/bench/results.json (written by `make bench` on this
-    machine), then book/pages/bench-results.json (a run kept with the book).
-    """
-
-    def run(self):
-        root = self.env.srcdir
-        for rel in BENCH_SOURCES:
-            path = root / rel
-            if path.exists():
-                self.env.note_dependency(str(path))
-                break
-        else:
-            return [nodes.paragraph(
-                text="No benchmark results yet: run `make bench`.")]
-        report = json.loads(path.read_text(encoding="utf-8"))
-        intro = nodes.paragraph(text=(
-            f"From {rel}, measured {report['created']} on "
-            f"{report['machine_text']}. Speedup: the slowest variant's "
-            f"median time divided by this one's."))
-        rows = []
-        for group in report["groups"]:
-            for v in group["variants"]:
-                rows.append([f"{group['title']} ({group['size']})",
-                             v["variant"], _format_seconds(v["compile_s"]),
-                             _format_seconds(v["median_s"]),
-                             f"{v['speedup_vs_slowest']:,.1f}×"])
-        out = [intro, _simple_table(
-            ["Computation", "Variant", "Compile*", "Median", "Speedup"],
-            rows)]
-        out.append(nodes.paragraph(text=(
-            "* First call minus median: tracing and compilation.")))
-        claims = [[c["claim"], f"{c['ratio']:,.1f}×", f"{c['target']}×",
-                   "yes" if c["met"] else "no"]
-                  for c in report.get("targets", [])]
-        if claims:
-            out.append(_simple_table(["Claim", "Measured", "Target", "Met"],
-                                     claims))
-        book = report.get("book", {})
-        costs = [[name, "failed" if secs is None else f"{secs:.1f} s"]
-                 for name, secs in book.get("notebooks_s", {}).items()]
-        if book.get("make_book_s") is not None:
-            costs.append(["jupyter-book build", f"{book['make_book_s']:.1f} s"])
-        if costs:
-            out.append(_simple_table(["The book's cost", "Time"], costs))
-        return out
-
