@@ -24,7 +24,9 @@ def gradient_check(f: Callable[[Any], Any], params: Any) -> None:
 
     The check runs in float64 (inside ``jax.enable_x64(True)``, with the
     floating-point leaves of ``params`` cast to float64) with
-    ``check_grads``' default tolerances, in reverse mode, to first order.
+    ``check_grads``' default tolerances, in reverse mode, to first order;
+    ``f`` is compiled with ``jax.jit`` first (eagerly, the many small
+    float64 operations take seconds to compile one by one).
     It compares the derivative of ``f`` along one random direction ``v``,
     estimated as ``(f(p + eps v) - f(p - eps v)) / (2 eps)``, with the
     inner product of the gradient and ``v``.
@@ -65,4 +67,4 @@ def gradient_check(f: Callable[[Any], Any], params: Any) -> None:
     with jax.enable_x64(True):
         params64 = jax.tree.map(lambda p: jnp.asarray(p, jnp.float64),
                                 params)
-        check_grads(f, (params64,), order=1, modes=["rev"])
+        check_grads(jax.jit(f), (params64,), order=1, modes=["rev"])
