@@ -8,6 +8,7 @@ from . import check
 from ._machine import describe_machine, machine_info
 from ._timing import Timing, format_seconds, time_it
 from ._tracing import count_traces
+from ._gradcheck import gradient_check
 from ._xor import (all_correct, gd_step, init_params, loss, predict, sigmoid,
                    xor_data)
 # training the XOR network (chapters autodiff, jit, loops, pytrees)
@@ -36,7 +37,7 @@ __all__ = [
     "check",
     # the XOR network (chapter autodiff)
     "xor_data", "init_params", "sigmoid", "predict", "loss", "all_correct",
-    "gd_step", "train", "TrainResult",
+    "gd_step", "train", "TrainResult", "gradient_check",
     # the whole XOR training in one compiled loop (chapter loops)
     "train_fused", "FusedResult",
     # optimizers for any pytree (chapter pytrees)
