@@ -10,6 +10,8 @@ from ._timing import Timing, format_seconds, time_it
 from ._tracing import count_traces
 from ._xor import (TrainResult, all_correct, gd_step, init_params, loss,
                    predict, sigmoid, train, xor_data)
+# chapter derivatives
+from ._newton import NewtonResult, newton_solve
 # chapter loops
 from ._loops import FusedResult, train_fused
 # chapter pytrees
@@ -33,6 +35,8 @@ __all__ = [
     # the XOR network (chapter autodiff)
     "xor_data", "init_params", "sigmoid", "predict", "loss", "all_correct",
     "gd_step", "train", "TrainResult",
+    # Newton's method for systems, Jacobian by JAX (chapter derivatives)
+    "newton_solve", "NewtonResult",
     # the whole XOR training in one compiled loop (chapter loops)
     "train_fused", "FusedResult",
     # optimizers for any pytree (chapter pytrees)
