@@ -102,7 +102,7 @@ def test_newton_solve_stops_at_max_iter():
 
 
 def test_newton_solve_stops_on_a_singular_jacobian():
-    """a singular Jacobian gives a non-finite residual: it stops, unconverged"""
+    """a singular Jacobian gives a non-finite residual: it stops there"""
     result = newton_solve(lambda x: x**2 + 1.0, jnp.array([0.0]))
     assert not bool(result.converged)
     assert int(result.steps) == 1

@@ -158,8 +158,8 @@ def hvp(fn) -> str:
                  rtol=1e-5, suspects=[
                      (gradient, "That is the gradient itself, the first "
                       "output of jax.jvp; H v is the second."),
-                     (gradient * v_host, "That is the gradient times v, element "
-                      "by element; H v needs the derivative of the "
+                     (gradient * v_host, "That is the gradient times v, "
+                      "element by element; H v needs the derivative of the "
                       "gradient in the direction v."),
                      (diagonal * v_host, "That uses only the diagonal of the "
                       "Hessian."),
@@ -261,13 +261,13 @@ def newton_step(fn) -> str:
                      (x_host - np.linalg.solve(J.T, fx), "That uses the "
                       "transposed Jacobian: jax.jacfwd(f)(x)[i, j] is "
                       "df_i/dx_j; solve with it as it is."),
-                     (x_host - fx / J.diagonal(), "That divides by the diagonal "
-                      "of the Jacobian and ignores how the equations "
+                     (x_host - fx / J.diagonal(), "That divides by the "
+                      "diagonal of the Jacobian and ignores how the equations "
                       "couple: solve the linear system J dx = f(x)."),
-                     (x_host - J @ fx, "That multiplies f(x) by the Jacobian; "
-                      "Newton solves J dx = f(x) instead."),
-                     (np.asarray(_two_steps(f, x)), "That is two Newton steps; one step is "
-                      "asked for."),
+                     (x_host - J @ fx, "That multiplies f(x) by the "
+                      "Jacobian; Newton solves J dx = f(x) instead."),
+                     (np.asarray(_two_steps(f, x)), "That is two Newton "
+                      "steps; one step is asked for."),
                  ])
         if not compiled:
             _jitted(lambda x: fn(f, x), x)
