@@ -14,6 +14,8 @@ from ._xor import (all_correct, gd_step, init_params, loss, predict, sigmoid,
 # training the XOR network (chapters autodiff, jit, loops, pytrees)
 from ._training import (FusedResult, TrainResult, train, train_fused,
                         train_with)
+# chapter derivatives
+from ._newton import NewtonResult, newton_solve
 # chapter pytrees
 from ._optim import AdamState, Optimizer, adam, momentum, sgd
 # chapter vmap
@@ -38,6 +40,8 @@ __all__ = [
     # the XOR network (chapter autodiff)
     "xor_data", "init_params", "sigmoid", "predict", "loss", "all_correct",
     "gd_step", "train", "TrainResult", "gradient_check",
+    # Newton's method for systems, Jacobian by JAX (chapter derivatives)
+    "newton_solve", "NewtonResult",
     # the whole XOR training in one compiled loop (chapter loops)
     "train_fused", "FusedResult",
     # optimizers for any pytree (chapter pytrees)
