@@ -35,17 +35,14 @@ import tempfile
 import time
 from typing import Callable
 
+import jax
+import jax.numpy as jnp
+import numpy as np
+
 import notebooks
+import py4eng_jax as pj  # installed (editable) by `make`
 from book_files import ROOT, notebook_mds
-
-sys.path.insert(0, str(ROOT / "src"))
-
-import jax  # noqa: E402
-import jax.numpy as jnp  # noqa: E402
-import numpy as np  # noqa: E402
-
-import py4eng_jax as pj  # noqa: E402
-from py4eng_jax import _loops  # noqa: E402
+from py4eng_jax import _training
 
 SNAPSHOT = ROOT / "book" / "pages" / "bench-results.json"
 
@@ -115,7 +112,7 @@ def group_xor_training(quick: bool) -> Group:
     Y_array = jnp.asarray(Y)
     variants.append(Variant(
         "fused lax.while_loop",
-        lambda: _loops._train_fused(params, X, Y_array, 1.0, every=10,
+        lambda: _training._train_fused(params, X, Y_array, 1.0, every=10,
                                     max_steps=max_steps),
         repeat=3 if quick else 21))
     return Group("xor_training", "XOR training until all four are right",
