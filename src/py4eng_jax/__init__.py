@@ -24,6 +24,9 @@ from ._sequences import (fibonacci, fibonacci_exact, fibonacci_fori,
 # chapter benchmarking
 from ._mandelbrot import (escape_count, mandelbrot_grid, mandelbrot_jax,
                           mandelbrot_numpy, mandelbrot_python, mandelbrot_vmap)
+# chapter fitting
+from ._dynamics import (LMResult, levenberg_marquardt, msd_analytic, msd_rhs,
+                        rk4_solve)
 # chapter parallel
 from ._parallel import (device_mesh, noisy_xor, replicate, shard_rows,
                         sharding_grid)
@@ -53,6 +56,9 @@ __all__ = [
     # the Mandelbrot escape counts, four ways (chapter benchmarking)
     "mandelbrot_grid", "mandelbrot_python", "mandelbrot_numpy",
     "mandelbrot_jax", "escape_count", "mandelbrot_vmap",
+    # simulate and fit a dynamical model (chapter fitting)
+    "rk4_solve", "msd_rhs", "msd_analytic", "levenberg_marquardt",
+    "LMResult",
     # meshes, sharded batches, the layout as text (chapter parallel)
     "device_mesh", "shard_rows", "replicate", "sharding_grid", "noisy_xor",
 ]
