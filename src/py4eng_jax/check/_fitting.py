@@ -90,7 +90,7 @@ def _cubic_hint(got, want, shown, theta, t, x_meas):
     def close(a, b):
         return a.shape == b.shape and np.allclose(a, b, rtol=1e-6, atol=1e-8)
 
-    sim = np.asarray(want + x_meas)
+    sim = want + np.asarray(x_meas)
     if close(got, -want):
         return ("Your residuals have the wrong sign: return the simulated "
                 "positions minus x_meas.")
@@ -127,6 +127,11 @@ def _cubic_residuals_variant(theta, t, x_meas, extra):
 @checker("cubic_residuals")
 def cubic_residuals(fn) -> str:
     """Check ``cubic_residuals(theta, t, x_meas)`` (cubic-spring model)."""
+    with jax.enable_x64(True):   # the references and hints in float64 too
+        return _check_cubic(fn)
+
+
+def _check_cubic(fn) -> str:
     for shown, theta, t, x_meas in _cubic_cases():
         got = require_array(_run(fn, theta, t, x_meas),
                             "the residuals")
@@ -233,6 +238,11 @@ def _dx_hint(got, theta, T):
 @checker("dxT_dk")
 def dxT_dk(fn) -> str:
     """Check ``dxT_dk(theta, T)``: d x(T) / d k through the integrator."""
+    with jax.enable_x64(True):   # the references and hints in float64 too
+        return _check_dx(fn)
+
+
+def _check_dx(fn) -> str:
     for shown, theta, T in _DX_CASES:
         with jax.enable_x64(True):
             theta_arr = jnp.array(theta)
