@@ -207,8 +207,14 @@ class LMResult(NamedTuple):
 @functools.partial(jax.jit, static_argnames=("residual", "max_iter"))
 def _lm(residual, theta0, args, max_iter, xtol, ftol, lam0):
     def linearize(theta):
-        r = residual(theta, *args)
-        return r, jax.jacfwd(residual)(theta, *args)
+        # The residuals come out of the forward-mode pass itself (has_aux),
+        # not from a second evaluation.
+        def value_twice(theta):
+            r = residual(theta, *args)
+            return r, r
+
+        J, r = jax.jacfwd(value_twice, has_aux=True)(theta)
+        return r, J
 
     r0, J0 = linearize(theta0)
 
