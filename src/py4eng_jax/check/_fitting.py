@@ -95,7 +95,7 @@ def _cubic_hint(got, want, shown, theta, t, x_meas):
         return ("Your residuals have the wrong sign: return the simulated "
                 "positions minus x_meas.")
     if close(got, sim):
-        return ("You returned the simulated positions: subtract x_meas.")
+        return "You returned the simulated positions: subtract x_meas."
     k, c, k3, x0 = theta
     with jax.enable_x64(True):
         quad = _cubic_residuals_variant(
@@ -152,8 +152,8 @@ def _check_cubic(fn) -> str:
                        f"{want.shape}, got {got.shape}, for {shown}.{extra}")
         if not np.allclose(got, want, rtol=1e-6, atol=1e-8):
             raise fail(f"Wrong residuals for {shown}: expected "
-                       f"{np.array2string(want[:4], precision=5)} ..., got "
-                       f"{np.array2string(got[:4], precision=5)} .... "
+                       f"{np.array2string(want[:4], precision=5)} and so "
+                       f"on, got {np.array2string(got[:4], precision=5)}. "
                        + _cubic_hint(got, want, shown, theta, t, x_meas))
 
     shown, theta, t, x_meas = _cubic_cases()[1]
