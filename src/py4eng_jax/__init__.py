@@ -30,6 +30,9 @@ from ._mandelbrot import (escape_count, mandelbrot_grid, mandelbrot_jax,
                           mandelbrot_jax_fast, mandelbrot_numba,
                           mandelbrot_numpy, mandelbrot_numpy_compact,
                           mandelbrot_python, mandelbrot_vmap)
+# chapter fitting
+from ._dynamics import (LMResult, levenberg_marquardt, msd_analytic, msd_rhs,
+                        rk4_solve)
 # chapter parallel
 from ._parallel import (device_mesh, noisy_xor, replicate, shard_rows,
                         sharding_grid)
@@ -63,6 +66,9 @@ __all__ = [
     "mandelbrot_grid", "mandelbrot_python", "mandelbrot_numpy",
     "mandelbrot_jax", "escape_count", "mandelbrot_vmap",
     "mandelbrot_numpy_compact", "mandelbrot_numba", "mandelbrot_jax_fast",
+    # simulate and fit a dynamical model (chapter fitting)
+    "rk4_solve", "msd_rhs", "msd_analytic", "levenberg_marquardt",
+    "LMResult",
     # meshes, sharded batches, the layout as text (chapter parallel)
     "device_mesh", "shard_rows", "replicate", "sharding_grid", "noisy_xor",
     # several JAX processes on this machine (chapter parallel)

@@ -11,6 +11,7 @@ from ._autodiff import xor_accuracy, xor_grad_b2
 from ._benchmarking import escape_count_while, honest_times
 from ._debugging import mean_of_first, safe_norm
 from ._derivatives import hvp, newton_step
+from ._fitting import cubic_residuals, dxT_dk
 from ._jit import clip_by_norm, xor_train_step
 from ._loops import newton, running_mean
 from ._numpy_differences import huber, random_walk, tribonacci
@@ -29,6 +30,8 @@ __all__ = [
     "safe_norm", "mean_of_first",
     # derivatives
     "hvp", "newton_step",
+    # fitting
+    "cubic_residuals", "dxT_dk",
     # jit
     "clip_by_norm", "xor_train_step",
     # loops
