@@ -32,6 +32,7 @@ if "google.colab" in sys.modules:
     # The book pins Python 3.11; Colab's may be newer.
     subprocess.run(pip + [
         "--ignore-requires-python", "jax==0.10.2", "jaxlib==0.10.2",
+        "optax==0.2.8",
         "py4eng-jax @ git+https://github.com/py4eng/py4eng-jax@main",
     ], check=True)
     # The chapters use only myst-nb's glue(), which needs none of its
