@@ -48,7 +48,8 @@ def test_elsewhere_the_cell_does_nothing(monkeypatch):
 
 
 def test_on_colab_it_installs_the_pinned_jax_and_the_package(monkeypatch):
-    """on Colab: this book's JAX pins and its package from the repository"""
+    """on Colab: this book's JAX and optax pins, its package from the
+    repository"""
     repo = yaml.safe_load(
         (ROOT / "_config.yml").read_text(encoding="utf-8"))["repository"]
     commands = run_cell(monkeypatch, on_colab=True)
@@ -56,6 +57,7 @@ def test_on_colab_it_installs_the_pinned_jax_and_the_package(monkeypatch):
                for c in commands)
     first = commands[0]
     assert pinned("jax") in first and pinned("jaxlib") in first
+    assert pinned("optax") in first
     assert f"py4eng-jax @ git+{repo['url']}@{repo['branch']}" in first
 
 
