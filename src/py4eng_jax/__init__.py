@@ -29,6 +29,9 @@ from ._mandelbrot import (escape_count, mandelbrot_grid, mandelbrot_jax,
 from ._parallel import (device_mesh, noisy_xor, replicate, shard_rows,
                         sharding_grid)
 from ._multihost import ProcessRun, run_processes
+# chapter monte-carlo
+from ._uncertainty import (delta_method, exceedance, lognormal_params,
+                           monte_carlo, sample_inputs)
 
 __all__ = [
     "check",
@@ -59,4 +62,7 @@ __all__ = [
     "device_mesh", "shard_rows", "replicate", "sharding_grid", "noisy_xor",
     # several JAX processes on this machine (chapter parallel)
     "run_processes", "ProcessRun",
+    # tolerances through a formula: Monte Carlo, delta method (monte-carlo)
+    "sample_inputs", "monte_carlo", "delta_method", "exceedance",
+    "lognormal_params",
 ]
