@@ -7,8 +7,13 @@ import pytest
 from numpy.testing import assert_allclose
 from scipy import stats
 
-from py4eng_jax import (delta_method, exceedance, lognormal_params,
-                        monte_carlo, sample_inputs)
+from py4eng_jax import (
+    delta_method,
+    exceedance,
+    lognormal_params,
+    monte_carlo,
+    sample_inputs,
+)
 
 MEANS = jnp.array([2.0, 3.0, 1.5])
 STDS = jnp.array([0.2, 0.15, 0.3])
@@ -208,3 +213,10 @@ def test_exceedance_rejects_a_non_number_limit():
     """limit must be a real number"""
     with pytest.raises(TypeError, match=r"limit must be a real number"):
         exceedance(jnp.ones(3), "5")
+
+
+def test_sample_inputs_works_under_jit():
+    """the checks on means and stds do not break jax.jit"""
+    draw = jax.jit(lambda k: sample_inputs(k, MEANS, STDS, 10,
+                                           distribution="lognormal"))
+    assert draw(KEY).shape == (10, 3)

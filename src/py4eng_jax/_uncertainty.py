@@ -11,7 +11,8 @@ exceeding a limit with its Monte Carlo standard error.
 
 from __future__ import annotations
 
-from typing import Callable
+import functools
+from collections.abc import Callable
 
 import jax
 import jax.numpy as jnp
@@ -34,7 +35,8 @@ def _means_stds(means, stds) -> tuple[jax.Array, jax.Array]:
         raise ValueError(
             f"means and stds must have the same length, got {means.shape[0]} "
             f"means and {stds.shape[0]} stds")
-    if not isinstance(stds, jax.core.Tracer) and not bool(jnp.all(stds > 0)):
+    if not isinstance(stds, jax.core.Tracer) and not np.all(
+            np.asarray(stds) > 0):
         raise ValueError(f"stds must all be positive, got "
                          f"{np.asarray(stds).tolist()}")
     return means, stds
@@ -63,8 +65,8 @@ def lognormal_params(means: ArrayLike, stds: ArrayLike
       -0.1116 0.4724
     """
     means, stds = _means_stds(means, stds)
-    if not isinstance(means, jax.core.Tracer) and not bool(
-            jnp.all(means > 0)):
+    if not isinstance(means, jax.core.Tracer) and not np.all(
+            np.asarray(means) > 0):
         raise ValueError(f"means must all be positive for lognormal inputs, "
                          f"got {np.asarray(means).tolist()}")
     sigma2 = jnp.log1p((stds / means) ** 2)
@@ -93,12 +95,20 @@ def sample_inputs(key: jax.Array, means: ArrayLike, stds: ArrayLike,
     if distribution not in _DISTRIBUTIONS:
         raise ValueError(f"distribution must be one of {_DISTRIBUTIONS}, "
                          f"got {distribution!r}")
+    if distribution == "lognormal":
+        lognormal_params(means, stds)        # validates: means > 0
+    return _draw(key, means, stds, n, distribution)
+
+
+@functools.partial(jax.jit, static_argnames=("n", "distribution"))
+def _draw(key, means, stds, n, distribution):
+    """The draws of :func:`sample_inputs`, compiled (inputs validated)."""
     keys = jax.random.split(key, means.shape[0])        # one key per input
     z = jax.vmap(lambda k: jax.random.normal(k, (n,), means.dtype))(keys).T
     if distribution == "normal":
         return means + stds * z
-    mu, sigma = lognormal_params(means, stds)
-    return jnp.exp(mu + sigma * z)
+    sigma2 = jnp.log1p((stds / means) ** 2)
+    return jnp.exp(jnp.log(means) - sigma2 / 2 + jnp.sqrt(sigma2) * z)
 
 
 def monte_carlo(f: Callable[[jax.Array], jax.Array], key: jax.Array,
