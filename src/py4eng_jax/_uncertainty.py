@@ -104,11 +104,13 @@ def sample_inputs(key: jax.Array, means: ArrayLike, stds: ArrayLike,
 def _draw(key, means, stds, n, distribution):
     """The draws of :func:`sample_inputs`, compiled (inputs validated)."""
     keys = jax.random.split(key, means.shape[0])        # one key per input
-    z = jax.vmap(lambda k: jax.random.normal(k, (n,), means.dtype))(keys).T
+    z = jnp.stack([jax.random.normal(k, (n,), means.dtype) for k in keys],
+                  axis=1)
     if distribution == "normal":
         return means + stds * z
     sigma2 = jnp.log1p((stds / means) ** 2)
-    return jnp.exp(jnp.log(means) - sigma2 / 2 + jnp.sqrt(sigma2) * z)
+    mu = jnp.log(means) - sigma2 / 2
+    return jnp.exp(mu + jnp.sqrt(sigma2) * z)
 
 
 def monte_carlo(f: Callable[[jax.Array], jax.Array], key: jax.Array,
@@ -158,7 +160,7 @@ def delta_method(f: Callable[[jax.Array], jax.Array], means: ArrayLike,
         raise TypeError(f"f must be a function of one input vector, got "
                         f"{_validate.describe(f)}")
     means, stds = _means_stds(means, stds)
-    value, grad = jax.value_and_grad(f)(means)
+    value, grad = jax.jit(jax.value_and_grad(f))(means)
     return value, jnp.sqrt(jnp.sum((grad * stds) ** 2))
 
 
