@@ -37,6 +37,9 @@ from ._dynamics import (LMResult, levenberg_marquardt, msd_analytic, msd_rhs,
 from ._parallel import (device_mesh, noisy_xor, replicate, shard_rows,
                         sharding_grid)
 from ._multihost import ProcessRun, run_processes
+# chapter monte-carlo
+from ._uncertainty import (delta_method, exceedance, lognormal_params,
+                           monte_carlo, sample_inputs)
 
 __all__ = [
     "check",
@@ -73,4 +76,7 @@ __all__ = [
     "device_mesh", "shard_rows", "replicate", "sharding_grid", "noisy_xor",
     # several JAX processes on this machine (chapter parallel)
     "run_processes", "ProcessRun",
+    # tolerances through a formula: Monte Carlo, delta method (monte-carlo)
+    "sample_inputs", "monte_carlo", "delta_method", "exceedance",
+    "lognormal_params",
 ]

@@ -14,6 +14,7 @@ from ._derivatives import hvp, newton_step
 from ._fitting import cubic_residuals, dxT_dk
 from ._jit import clip_by_norm, xor_train_step
 from ._loops import newton, running_mean
+from ._monte_carlo import delta_std, divider_exceedance
 from ._numpy_differences import huber, random_walk, tribonacci
 from ._parallel import data_parallel_step, standardize_batch
 from ._pytrees import clip_by_global_norm, dense_pytree, global_norm
@@ -36,6 +37,8 @@ __all__ = [
     "clip_by_norm", "xor_train_step",
     # loops
     "running_mean", "newton",
+    # monte-carlo
+    "divider_exceedance", "delta_std",
     # numpy-differences
     "tribonacci", "huber", "random_walk",
     # parallel
