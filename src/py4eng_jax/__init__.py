@@ -29,6 +29,9 @@ from ._mandelbrot import (escape_count, mandelbrot_grid, mandelbrot_jax,
 from ._parallel import (device_mesh, noisy_xor, replicate, shard_rows,
                         sharding_grid)
 from ._multihost import ProcessRun, run_processes
+# chapter heat
+from ._heat import (fourier_mode, heat_step, simulate, simulate_sharded,
+                    stable_dt)
 
 __all__ = [
     "check",
@@ -59,4 +62,7 @@ __all__ = [
     "device_mesh", "shard_rows", "replicate", "sharding_grid", "noisy_xor",
     # several JAX processes on this machine (chapter parallel)
     "run_processes", "ProcessRun",
+    # the 2-D heat equation, on one device and sharded (chapter heat)
+    "stable_dt", "fourier_mode", "heat_step", "simulate",
+    "simulate_sharded",
 ]

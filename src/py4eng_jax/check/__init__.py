@@ -10,6 +10,7 @@ from .._checking import Feedback
 from ._autodiff import xor_accuracy, xor_grad_b2
 from ._benchmarking import escape_count_while, honest_times
 from ._debugging import mean_of_first, safe_norm
+from ._heat import periodic_sharded, periodic_step
 from ._jit import clip_by_norm, xor_train_step
 from ._loops import newton, running_mean
 from ._numpy_differences import huber, random_walk, tribonacci
@@ -26,6 +27,8 @@ __all__ = [
     "honest_times", "escape_count_while",
     # debugging
     "safe_norm", "mean_of_first",
+    # heat
+    "periodic_step", "periodic_sharded",
     # jit
     "clip_by_norm", "xor_train_step",
     # loops
