@@ -12,9 +12,9 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 from jax import lax
-from support import run_with_four_devices
 
 from py4eng_jax import check
+from support import run_with_four_devices
 
 # ------------------------------------------------------------- heat-ex1
 

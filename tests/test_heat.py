@@ -6,10 +6,16 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from support import run_with_four_devices
 
-from py4eng_jax import (device_mesh, fourier_mode, heat_step, simulate,
-                        simulate_sharded, stable_dt)
+from py4eng_jax import (
+    device_mesh,
+    fourier_mode,
+    heat_step,
+    simulate,
+    simulate_sharded,
+    stable_dt,
+)
+from support import run_with_four_devices
 
 N = 15
 DX = 1 / (N + 1)
@@ -127,7 +133,8 @@ def test_simulate_rejects_a_grid_that_is_not_2d():
 
 def test_simulate_rejects_a_non_float_grid():
     """u0 must be a float array: integers or a list are refused"""
-    with pytest.raises(TypeError, match="u0 must have a floating-point dtype, got dtype int32"):
+    with pytest.raises(TypeError, match="u0 must have a floating-point "
+                       "dtype, got dtype int32"):
         simulate(jnp.ones((4, 4), dtype=jnp.int32), 1.0, DX, DT, 5)
     with pytest.raises(TypeError, match="u0 must be a JAX or NumPy array"):
         simulate([[1.0, 2.0]], 1.0, DX, DT, 5)

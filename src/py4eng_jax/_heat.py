@@ -211,8 +211,8 @@ def _simulate_sharded(u0, r, n_steps, mesh, exchange=True):
     axis = mesh.axis_names[0]
     spec = PartitionSpec(axis)
 
-    @functools.partial(jax.shard_map, mesh=mesh, in_specs=(spec, PartitionSpec()),
-                       out_specs=spec)
+    @functools.partial(jax.shard_map, mesh=mesh,
+                       in_specs=(spec, PartitionSpec()), out_specs=spec)
     def run(block, r):
         r = jnp.asarray(r, block.dtype)
         return lax.fori_loop(

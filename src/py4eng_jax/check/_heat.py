@@ -15,8 +15,18 @@ import jax.numpy as jnp
 import numpy as np
 from jax.sharding import AxisType, NamedSharding, PartitionSpec
 
-from .._checking import (CheckFailed, beat, call, checker, fail, jittable, primitives,
-                         program_size, require_array, same_values)
+from .._checking import (
+    CheckFailed,
+    beat,
+    call,
+    checker,
+    fail,
+    jittable,
+    primitives,
+    program_size,
+    require_array,
+    same_values,
+)
 
 __all__ = ["periodic_step", "periodic_sharded"]
 
@@ -91,7 +101,8 @@ def periodic_step(fn) -> str:
         got = call(fn, jnp.asarray(u), r)
         values = require_array(got, "Your result")
         expected = _periodic(u.astype(np.float64), r)
-        if values.shape == expected.shape and not np.allclose(values, expected, rtol=1e-4, atol=1e-5):
+        if values.shape == expected.shape and not np.allclose(
+                values, expected, rtol=1e-4, atol=1e-5):
             _match_guess(values, _step_guesses(u.astype(np.float64), r),
                          shown)
         same_values(values, expected, what="the new values", shown=shown,
@@ -204,13 +215,15 @@ def periodic_sharded(fn) -> str:
                     "the mesh, and JAX refuses to slice or roll it across "
                     "the split (ShardingTypeError). Write what one device "
                     "does with its band of rows, with jax.shard_map, and "
-                    "get the halo rows with lax.ppermute.", stop.error)
+                    "get the halo rows with lax.ppermute.",
+                    stop.error) from stop
             raise
         values = require_array(got, "Your result")
         expected = u0.astype(np.float64)
         for _ in range(n_steps):
             expected = _periodic(expected, r)
-        if values.shape == expected.shape and not np.allclose(values, expected, rtol=1e-4, atol=1e-5):
+        if values.shape == expected.shape and not np.allclose(
+                values, expected, rtol=1e-4, atol=1e-5):
             _match_guess(values, _sharded_guesses(
                 u0.astype(np.float64), r, n_steps, n), shown)
         same_values(values, expected, what="the values after the steps",
