@@ -40,6 +40,9 @@ from ._multihost import ProcessRun, run_processes
 # chapter monte-carlo
 from ._uncertainty import (delta_method, exceedance, lognormal_params,
                            monte_carlo, sample_inputs)
+# chapter heat
+from ._heat import (fourier_mode, heat_step, simulate, simulate_sharded,
+                    stable_dt)
 
 __all__ = [
     "check",
@@ -79,4 +82,7 @@ __all__ = [
     # tolerances through a formula: Monte Carlo, delta method (monte-carlo)
     "sample_inputs", "monte_carlo", "delta_method", "exceedance",
     "lognormal_params",
+    # the 2-D heat equation, on one device and sharded (chapter heat)
+    "stable_dt", "fourier_mode", "heat_step", "simulate",
+    "simulate_sharded",
 ]

@@ -12,6 +12,7 @@ from ._benchmarking import escape_count_while, honest_times
 from ._debugging import mean_of_first, safe_norm
 from ._derivatives import hvp, newton_step
 from ._fitting import cubic_residuals, dxT_dk
+from ._heat import periodic_sharded, periodic_step
 from ._jit import clip_by_norm, xor_train_step
 from ._loops import newton, running_mean
 from ._monte_carlo import delta_std, divider_exceedance
@@ -33,6 +34,8 @@ __all__ = [
     "hvp", "newton_step",
     # fitting
     "cubic_residuals", "dxT_dk",
+    # heat
+    "periodic_step", "periodic_sharded",
     # jit
     "clip_by_norm", "xor_train_step",
     # loops
