@@ -51,16 +51,17 @@ def build(output: pathlib.Path, strict: bool = False) -> int:
 
 
 def _theme_options_without_launch_buttons() -> dict:
-    """The book's theme options as `make book` computes them, minus the
-    launch buttons (sphinx-book-theme adds none without a provider)."""
-    from jupyter_book.config import get_final_config
+    """Theme options that switch every launch provider off.
 
-    config, _ = get_final_config(
-        user_yaml=ROOT / "_config.yml", sourcedir=ROOT,
-        cli_config={"latex_individualpages": False})
-    options = dict(config["html_theme_options"])
-    options.pop("launch_buttons", None)
-    return options
+    Jupyter Book merges these into the book's options key by key, so each
+    provider is set to "none" rather than left out; sphinx-book-theme then
+    adds no launch button at all.
+    """
+    providers = ("binderhub_url", "jupyterhub_url", "colab_url",
+                 "deepnote_url", "jupyterlite_url")
+    launch = {name: "" for name in providers}
+    launch["thebe"] = False
+    return {"launch_buttons": launch}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,6 +11,7 @@ timeout, and returns their output.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pathlib
@@ -100,15 +101,18 @@ def run_processes(module: str = "py4eng_jax.multihost_demo", *,
     env = {k: v for k, v in os.environ.items() if k not in _DEVICE_VARIABLES}
     env["JAX_PLATFORMS"] = "cpu"
     port = free_port()
-    with tempfile.TemporaryDirectory(prefix="py4eng-multihost-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="py4eng-multihost-") as tmp, \
+            contextlib.ExitStack() as files:
         result_path = pathlib.Path(tmp) / "result.json"
         logs = []
         procs = []
         start = time.perf_counter()
         try:
             for i in range(num_processes):
-                out = open(pathlib.Path(tmp) / f"out{i}.txt", "w+")
-                err = open(pathlib.Path(tmp) / f"err{i}.txt", "w+")
+                out = files.enter_context(
+                    open(pathlib.Path(tmp) / f"out{i}.txt", "w+"))
+                err = files.enter_context(
+                    open(pathlib.Path(tmp) / f"err{i}.txt", "w+"))
                 logs.append((out, err))
                 procs.append(subprocess.Popen(
                     [sys.executable, "-m", module,
@@ -146,9 +150,6 @@ def run_processes(module: str = "py4eng_jax.multihost_demo", *,
             line for line in _read(out).splitlines(keepends=True)
             if not _is_gloo_line(line)) for out, _ in logs)
         errors = tuple(_read(err) for _, err in logs)
-        for out, err in logs:
-            out.close()
-            err.close()
         result = (json.loads(result_path.read_text(encoding="utf-8"))
                   if result_path.exists() else None)
     return ProcessRun(outputs, errors,
