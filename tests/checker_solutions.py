@@ -17,8 +17,14 @@ from jax.sharding import NamedSharding
 from jax.sharding import PartitionSpec as P
 
 import py4eng_jax
-from py4eng_jax import (all_correct, gd_step, hamming, hamming_to_rows,
-                        loss, predict)
+from py4eng_jax import (
+    all_correct,
+    gd_step,
+    hamming,
+    hamming_to_rows,
+    loss,
+    predict,
+)
 
 # ------------------------------------------------------------ autodiff-ex1
 

@@ -7,28 +7,19 @@ that needs several devices.
 """
 
 import pathlib
-import textwrap
 
 import jax
 import pytest
+from jax.sharding import NamedSharding
+from jax.sharding import PartitionSpec as P
+
+import checker_solutions as S
+from py4eng_jax import check, gd_step, replicate
 from support import run_with_four_devices
 from test_check_catalogue import CATALOGUE, assert_hint
-from jax.sharding import NamedSharding, PartitionSpec as P
 
-from py4eng_jax import check, gd_step, replicate, shard_rows
-
-# The chapter's solutions, as the notebook writes them.
-SOLUTIONS = textwrap.dedent("""
-    import jax
-    from jax.sharding import NamedSharding, PartitionSpec as P
-    from py4eng_jax import gd_step, replicate, shard_rows
-
-    def data_parallel_step(params, X, Y, mesh):
-        step = jax.jit(gd_step)
-        return step(replicate(params, mesh), shard_rows(X, mesh),
-                    shard_rows(Y, mesh), 1.0)
-""")
-exec(SOLUTIONS)
+# The chapter's solution is in the attempts module, with the others.
+data_parallel_step = S.BOOK_data_parallel_step
 
 FOUR_DEVICES = f"""
 TESTS = {str(pathlib.Path(__file__).parent)!r}
@@ -36,8 +27,8 @@ TESTS = {str(pathlib.Path(__file__).parent)!r}
 import json
 import jax
 jax.config.update("jax_num_cpu_devices", 4)
-from py4eng_jax import check
-""" + SOLUTIONS + """
+from py4eng_jax import check, gd_step, shard_rows
+
 def params_on_device_0(params, X, Y, mesh):
     params = jax.device_put(params, jax.devices()[0])
     return jax.jit(gd_step)(params, shard_rows(X, mesh),
@@ -51,7 +42,7 @@ catalogue = {name: (lambda f: (f.status, f.message))(
              for name in dir(S) if "data_parallel" in name}
 
 print(json.dumps({
-    "step": check.data_parallel_step(data_parallel_step).passed,
+    "step": check.data_parallel_step(S.BOOK_data_parallel_step).passed,
     "mixed": check.data_parallel_step(params_on_device_0).message,
     "catalogue": catalogue,
 }))

@@ -13,6 +13,7 @@ import textwrap
 import jax
 import jax.numpy as jnp
 import pytest
+
 try:   # where the shared test helpers live after the house's reorganization
     from support import run_with_four_devices
 except ImportError:

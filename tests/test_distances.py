@@ -5,8 +5,13 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from py4eng_jax import (hamming, hamming_to_rows, hamming_to_rows_broadcast,
-                        hamming_to_rows_loop, pairwise_hamming)
+from py4eng_jax import (
+    hamming,
+    hamming_to_rows,
+    hamming_to_rows_broadcast,
+    hamming_to_rows_loop,
+    pairwise_hamming,
+)
 
 TO_ROWS = [hamming_to_rows, hamming_to_rows_loop, hamming_to_rows_broadcast]
 TO_ROWS_IDS = ["vmap", "loop", "broadcast"]

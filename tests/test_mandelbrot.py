@@ -7,11 +7,18 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from py4eng_jax import (escape_count, mandelbrot_grid, mandelbrot_jax,
-                        mandelbrot_jax_fast, mandelbrot_numba,
-                        mandelbrot_numpy, mandelbrot_numpy_compact,
-                        mandelbrot_python, mandelbrot_vmap)
-from py4eng_jax import _mandelbrot
+from py4eng_jax import (
+    _mandelbrot,
+    escape_count,
+    mandelbrot_grid,
+    mandelbrot_jax,
+    mandelbrot_jax_fast,
+    mandelbrot_numba,
+    mandelbrot_numpy,
+    mandelbrot_numpy_compact,
+    mandelbrot_python,
+    mandelbrot_vmap,
+)
 from py4eng_jax._mandelbrot import _mandelbrot_jax
 
 VERSIONS = [mandelbrot_python, mandelbrot_numpy, mandelbrot_jax,

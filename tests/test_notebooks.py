@@ -47,7 +47,8 @@ def test_notebook_ran_to_the_end_without_errors(md):
         errors = [o for o in cell.outputs if o.output_type == "error"]
         tagged = "raises-exception" in cell.metadata.get("tags", [])
         assert bool(errors) == tagged, (
-            f"cell {i}: {'an untagged error' if errors else 'tagged raises-exception but no error'}")
+            f"cell {i}: " + ("an untagged error" if errors else
+                             "tagged raises-exception but no error"))
 
 
 @pytest.mark.parametrize("md", CHAPTERS, ids=lambda p: p.name)
@@ -70,7 +71,8 @@ def test_every_chapter_is_in_the_toc():
     """no notebook in book/ is left out of _toc.yml"""
     listed = set(toc_entries())
     missing = [md.name for md in CHAPTERS
-               if md.relative_to(ROOT).with_suffix("").as_posix() not in listed]
+               if md.relative_to(ROOT).with_suffix("").as_posix()
+               not in listed]
     assert missing == []
 
 

@@ -11,11 +11,18 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from support import run_with_four_devices
 from jax.sharding import Mesh
 
-from py4eng_jax import (device_mesh, gd_step, init_params, noisy_xor,
-                        replicate, shard_rows, sharding_grid)
+from py4eng_jax import (
+    device_mesh,
+    gd_step,
+    init_params,
+    noisy_xor,
+    replicate,
+    shard_rows,
+    sharding_grid,
+)
+from support import run_with_four_devices
 
 # Runs with four simulated CPU devices; prints one JSON object of results.
 FOUR_DEVICES = textwrap.dedent("""
@@ -339,6 +346,7 @@ def test_gloo_lines_are_left_out(two_processes):
 def test_run_processes_times_out(tmp_path, monkeypatch):
     """processes that do not finish in time are killed: TimeoutError"""
     import os
+
     from py4eng_jax import run_processes
     (tmp_path / "py4eng_sleeper.py").write_text(
         "import time\ntime.sleep(120)\n")

@@ -5,9 +5,14 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from py4eng_jax import (fibonacci, fibonacci_exact, fibonacci_fori,
-                        fibonacci_loop, first_mismatch)
-from py4eng_jax import _sequences
+from py4eng_jax import (
+    _sequences,
+    fibonacci,
+    fibonacci_exact,
+    fibonacci_fori,
+    fibonacci_loop,
+    first_mismatch,
+)
 
 BUILDERS = [fibonacci_loop, fibonacci_fori]
 

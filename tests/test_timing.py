@@ -134,5 +134,6 @@ def test_format_seconds_rejects_bad_input():
     """negative or non-numeric durations are refused"""
     with pytest.raises(ValueError, match="non-negative number"):
         format_seconds(-1.0)
-    with pytest.raises(TypeError, match="seconds must be a non-negative number, got str"):
+    with pytest.raises(TypeError,
+                       match="seconds must be a non-negative number, got str"):
         format_seconds("1 s")

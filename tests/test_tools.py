@@ -1,8 +1,10 @@
 """The tools behind `make`: clear messages for incomplete sources."""
 
+import pytest
+
 import check_sources
 import notebooks
-import pytest
+from book_files import BOOK
 
 
 @pytest.fixture
@@ -51,14 +53,15 @@ def test_check_sources_passes_for_the_real_book():
 
 def test_inputs_hash_changes_with_the_source(tmp_path, monkeypatch):
     """editing a chapter's .md changes the hash that triggers re-execution"""
-    md = notebooks.BOOK / "autodiff.md"
+    md = BOOK / "autodiff.md"
     before = notebooks.inputs_hash(md)
     assert before == notebooks.inputs_hash(md)
     copy = tmp_path / "autodiff.md"
     copy.write_text(md.read_text() + "\nOne more line.\n")
     monkeypatch.setattr(notebooks, "ROOT", tmp_path)
     for name in ("requirements.txt",):
-        (tmp_path / name).write_text((notebooks.BOOK.parent / name).read_text())
+        source = BOOK.parent / name
+        (tmp_path / name).write_text(source.read_text())
     (tmp_path / "src" / "py4eng_jax").mkdir(parents=True)
     assert notebooks.inputs_hash(copy) != before
 

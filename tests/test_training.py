@@ -302,14 +302,16 @@ def test_train_matches_a_jitted_step(eager_run):
 def test_train_rejects_a_bad_learning_rate(xor):
     """train checks lr before doing any work"""
     X, Y, params = xor
-    with pytest.raises(ValueError, match="lr must be a positive number, got -0.5"):
+    with pytest.raises(ValueError,
+                       match="lr must be a positive number, got -0.5"):
         train(params, X, Y, lr=-0.5, verbose=False)
 
 
 @pytest.mark.parametrize("kwargs, error, match", [
     ({"every": 0}, ValueError, "every must be a positive integer, got 0"),
     ({"every": 2.5}, TypeError, "every must be a positive integer"),
-    ({"max_steps": -1}, ValueError, "max_steps must be a non-negative integer"),
+    ({"max_steps": -1}, ValueError,
+     "max_steps must be a non-negative integer"),
     ({"step": "gd"}, TypeError, "step must be callable, got str"),
 ])
 def test_train_rejects_bad_options(xor, kwargs, error, match):

@@ -115,9 +115,12 @@ def test_gd_step_works_under_jit(xor):
 # Bad input: each public function names the argument and what came.
 
 @pytest.mark.parametrize("bad, error, match", [
-    ([[0.0, 1.0]] * 4, TypeError, r"X must be a JAX or NumPy array, got list"),
-    (jnp.ones((4, 3)), ValueError, r"X must have shape \(any, 2\), got shape \(4, 3\)"),
-    (jnp.ones(4), ValueError, r"X must have shape \(any, 2\), got shape \(4,\)"),
+    ([[0.0, 1.0]] * 4, TypeError,
+     r"X must be a JAX or NumPy array, got list"),
+    (jnp.ones((4, 3)), ValueError,
+     r"X must have shape \(any, 2\), got shape \(4, 3\)"),
+    (jnp.ones(4), ValueError,
+     r"X must have shape \(any, 2\), got shape \(4,\)"),
     (jnp.ones((4, 2), bool),
      TypeError, r"X must have a real numeric dtype, got dtype bool"),
 ])
@@ -130,11 +133,16 @@ def test_predict_rejects_bad_X(xor, bad, error, match):
 
 @pytest.mark.parametrize("index, bad, error, match", [
     (0, jnp.ones((2, 3, 1)), ValueError, r"w1 must be 2-D, got 3-D"),
-    (1, jnp.ones(4), ValueError, r"b1 must have shape \(3,\), got shape \(4,\)"),
-    (2, jnp.ones((3, 1)), ValueError, r"w2 must have shape \(3,\), got shape \(3, 1\)"),
-    (3, jnp.ones(()), ValueError, r"b2 must have shape \(1,\), got shape \(\)"),
-    (0, jnp.ones((2, 3), jnp.int32), TypeError, r"w1 must have a floating-point dtype, got dtype int32"),
-    (1, [0.0, 0.0, 0.0], TypeError, r"b1 must be a JAX or NumPy array, got list"),
+    (1, jnp.ones(4), ValueError,
+     r"b1 must have shape \(3,\), got shape \(4,\)"),
+    (2, jnp.ones((3, 1)), ValueError,
+     r"w2 must have shape \(3,\), got shape \(3, 1\)"),
+    (3, jnp.ones(()), ValueError,
+     r"b2 must have shape \(1,\), got shape \(\)"),
+    (0, jnp.ones((2, 3), jnp.int32), TypeError,
+     r"w1 must have a floating-point dtype, got dtype int32"),
+    (1, [0.0, 0.0, 0.0], TypeError,
+     r"b1 must be a JAX or NumPy array, got list"),
 ])
 def test_predict_rejects_bad_params(xor, index, bad, error, match):
     """predict names the parameter whose shape or dtype is wrong"""
@@ -162,7 +170,8 @@ def test_predict_rejects_a_dict_of_params(xor):
 def test_loss_rejects_targets_of_the_wrong_length(xor):
     """Y must have one target per row of X"""
     X, Y, params = xor
-    with pytest.raises(ValueError, match=r"Y must have shape \(4,\), got shape \(3,\)"):
+    with pytest.raises(ValueError,
+                       match=r"Y must have shape \(4,\), got shape \(3,\)"):
         loss(params, X, Y[:3])
 
 
@@ -191,5 +200,6 @@ def test_init_params_rejects_a_bad_key(key, error, match):
 
 def test_init_params_rejects_a_bad_hidden_size():
     """hidden must be a positive integer"""
-    with pytest.raises(ValueError, match="hidden must be a positive integer, got 0"):
+    with pytest.raises(ValueError,
+                       match="hidden must be a positive integer, got 0"):
         init_params(jax.random.key(0), hidden=0)

@@ -33,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import jax
 import jax.numpy as jnp
@@ -116,7 +116,7 @@ def group_xor_training(quick: bool) -> Group:
                                     max_steps=max_steps),
         repeat=3 if quick else 21))
     return Group("xor_training", "XOR training until all four are right",
-                 "max %d steps" % max_steps, variants, chapter="loops",
+                 f"max {max_steps} steps", variants, chapter="loops",
                  about=("The whole training, checking every 10 steps: a "
                         "Python loop of eager steps, a Python loop of "
                         "jitted steps, and the loop compiled into one "

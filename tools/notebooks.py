@@ -25,7 +25,7 @@ import jupytext
 import nbclient
 import nbformat
 
-from book_files import BOOK, ROOT, notebook_mds
+from book_files import ROOT, notebook_mds
 from py4eng_jax import machine_info  # installed (editable) by `make`
 
 META_KEY = "py4eng_jax"

@@ -5,44 +5,97 @@ chapters import it. Exercise checkers live in :mod:`py4eng_jax.check`.
 """
 
 from . import check
-from ._machine import describe_machine, machine_info
-from ._timing import Timing, format_seconds, time_it
-from ._tracing import count_traces
-from ._gradcheck import gradient_check
-from ._xor import (all_correct, gd_step, init_params, loss, predict, sigmoid,
-                   xor_data)
-# training the XOR network (chapters autodiff, jit, loops, pytrees)
-from ._training import (FusedResult, TrainResult, train, train_fused,
-                        train_with)
-# chapter derivatives
-from ._newton import NewtonResult, newton_solve
-# chapter pytrees
-from ._optim import AdamState, Optimizer, adam, momentum, sgd
+
 # chapter vmap
 from ._batching import example_loss, per_example_grads
-from ._distances import (hamming, hamming_to_rows, hamming_to_rows_broadcast,
-                         hamming_to_rows_loop, pairwise_hamming)
-# chapters numpy-differences and static-args
-from ._sequences import (fibonacci, fibonacci_exact, fibonacci_fori,
-                         fibonacci_loop, first_mismatch)
-# chapter benchmarking
-from ._mandelbrot import (escape_count, mandelbrot_grid, mandelbrot_jax,
-                          mandelbrot_jax_fast, mandelbrot_numba,
-                          mandelbrot_numpy, mandelbrot_numpy_compact,
-                          mandelbrot_python, mandelbrot_vmap)
+from ._distances import (
+                   hamming,
+                   hamming_to_rows,
+                   hamming_to_rows_broadcast,
+                   hamming_to_rows_loop,
+                   pairwise_hamming,
+)
+
 # chapter fitting
-from ._dynamics import (LMResult, levenberg_marquardt, msd_analytic, msd_rhs,
-                        rk4_solve)
-# chapter parallel
-from ._parallel import (device_mesh, noisy_xor, replicate, shard_rows,
-                        sharding_grid)
-from ._multihost import ProcessRun, run_processes
-# chapter monte-carlo
-from ._uncertainty import (delta_method, exceedance, lognormal_params,
-                           monte_carlo, sample_inputs)
+from ._dynamics import (
+                   LMResult,
+                   levenberg_marquardt,
+                   msd_analytic,
+                   msd_rhs,
+                   rk4_solve,
+)
+from ._gradcheck import gradient_check
+
 # chapter heat
-from ._heat import (fourier_mode, heat_step, simulate, simulate_sharded,
-                    stable_dt)
+from ._heat import (
+                   fourier_mode,
+                   heat_step,
+                   simulate,
+                   simulate_sharded,
+                   stable_dt,
+)
+from ._machine import describe_machine, machine_info
+
+# chapter benchmarking
+from ._mandelbrot import (
+                   escape_count,
+                   mandelbrot_grid,
+                   mandelbrot_jax,
+                   mandelbrot_jax_fast,
+                   mandelbrot_numba,
+                   mandelbrot_numpy,
+                   mandelbrot_numpy_compact,
+                   mandelbrot_python,
+                   mandelbrot_vmap,
+)
+from ._multihost import ProcessRun, run_processes
+
+# chapter derivatives
+from ._newton import NewtonResult, newton_solve
+
+# chapter pytrees
+from ._optim import AdamState, Optimizer, adam, momentum, sgd
+
+# chapter parallel
+from ._parallel import (
+                   device_mesh,
+                   noisy_xor,
+                   replicate,
+                   shard_rows,
+                   sharding_grid,
+)
+
+# chapters numpy-differences and static-args
+from ._sequences import (
+                   fibonacci,
+                   fibonacci_exact,
+                   fibonacci_fori,
+                   fibonacci_loop,
+                   first_mismatch,
+)
+from ._timing import Timing, format_seconds, time_it
+from ._tracing import count_traces
+
+# training the XOR network (chapters autodiff, jit, loops, pytrees)
+from ._training import FusedResult, TrainResult, train, train_fused, train_with
+
+# chapter monte-carlo
+from ._uncertainty import (
+                   delta_method,
+                   exceedance,
+                   lognormal_params,
+                   monte_carlo,
+                   sample_inputs,
+)
+from ._xor import (
+                   all_correct,
+                   gd_step,
+                   init_params,
+                   loss,
+                   predict,
+                   sigmoid,
+                   xor_data,
+)
 
 __all__ = [
     "check",

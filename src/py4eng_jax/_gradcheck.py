@@ -10,7 +10,8 @@ in float64 its default tolerances (``atol = rtol = 1e-5``, step
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import jax
 import jax.numpy as jnp

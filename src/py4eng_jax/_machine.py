@@ -1,10 +1,10 @@
-"""What machine and software produced an output: for timings and the status page."""
+"""What machine and software produced an output: for timings and the status
+page."""
 
 from __future__ import annotations
 
 import os
 import platform
-import sys
 
 import jax
 import jaxlib
@@ -32,7 +32,8 @@ def machine_info() -> dict[str, str | int]:
 
     Examples:
       >>> sorted(machine_info())
-      ['cores', 'cpu', 'device', 'device_count', 'jax', 'jaxlib', 'platform', 'python']
+      ['cores', 'cpu', 'device', 'device_count', 'jax', 'jaxlib', 'platform',
+       'python']
     """
     devices = jax.devices()
     try:

@@ -14,7 +14,6 @@ before JAX starts (see the parallel chapter) to simulate several.
 from __future__ import annotations
 
 import functools
-import numbers
 
 import jax
 import jax.numpy as jnp

@@ -9,7 +9,7 @@ counting traces counts compilations.
 from __future__ import annotations
 
 import functools
-from typing import Callable
+from collections.abc import Callable
 
 __all__ = ["count_traces"]
 

@@ -6,8 +6,14 @@ import jax
 import jax.numpy as jnp
 
 from .. import _xor
-from .._checking import (call, checker, jittable, require_array,
-                         require_scalar, same_values)
+from .._checking import (
+    call,
+    checker,
+    jittable,
+    require_array,
+    require_scalar,
+    same_values,
+)
 
 __all__ = ["xor_accuracy", "xor_grad_b2"]
 

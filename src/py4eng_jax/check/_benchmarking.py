@@ -11,8 +11,15 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _mandelbrot
-from .._checking import (call, checker, fail, jittable,
-                         primitives, require_array, require_scalar)
+from .._checking import (
+    call,
+    checker,
+    fail,
+    jittable,
+    primitives,
+    require_array,
+    require_scalar,
+)
 
 __all__ = ["honest_times", "escape_count_while"]
 
@@ -33,7 +40,7 @@ def _work(x):
     return x
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _work_input() -> jax.Array:
     return jax.random.normal(jax.random.key(0), (500, 500)) / 30
 
@@ -167,7 +174,7 @@ def escape_count_while(fn) -> str:
     cis = jnp.array([p[1] for p in _POINTS], dtype=jnp.float32)
     for max_iter in (50, 100):
         got = np.asarray(require_array(call(
-            jax.jit(jax.vmap(lambda a, b: fn(a, b, max_iter))), crs, cis,
+            jax.jit(jax.vmap(lambda a, b, m=max_iter: fn(a, b, m))), crs, cis,
             where="Your function works for one point but under jax.vmap "
                   "it"), "the escape counts"))
         want = [_expected_count(a, b, max_iter) for a, b in _POINTS]

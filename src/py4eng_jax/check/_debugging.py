@@ -6,8 +6,15 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._checking import (call, checker, fail, fmt, jittable,
-                         require_scalar, same_values)
+from .._checking import (
+    call,
+    checker,
+    fail,
+    fmt,
+    jittable,
+    require_scalar,
+    same_values,
+)
 from .._tracing import count_traces
 
 __all__ = ["safe_norm", "mean_of_first"]

@@ -7,8 +7,15 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _xor
-from .._checking import (call, checker, fail, jittable, require_array,
-                         require_scalar, same_values)
+from .._checking import (
+    call,
+    checker,
+    fail,
+    jittable,
+    require_array,
+    require_scalar,
+    same_values,
+)
 from ._autodiff import _xor_cases, solved_params
 
 __all__ = ["clip_by_norm", "xor_train_step"]

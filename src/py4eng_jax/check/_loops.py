@@ -9,8 +9,16 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from .._checking import (call, checker, fail, jittable, primitives,
-                         program_size, require_array, same_values)
+from .._checking import (
+    call,
+    checker,
+    fail,
+    jittable,
+    primitives,
+    program_size,
+    require_array,
+    same_values,
+)
 
 __all__ = ["running_mean", "newton"]
 
@@ -61,7 +69,7 @@ def running_mean(fn) -> str:
             "under jax.jit, and its lax.scan does not grow with the input.")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _expected_newton(index: int):
     """The reference (x, steps) of case ``index``, computed once."""
     _, f, x0, options = _NEWTON_CASES[index]

@@ -6,8 +6,16 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._checking import (call, checker, fail, jittable, primitives,
-                         program_size, require_array, same_values)
+from .._checking import (
+    call,
+    checker,
+    fail,
+    jittable,
+    primitives,
+    program_size,
+    require_array,
+    same_values,
+)
 
 __all__ = ["tribonacci", "huber", "random_walk"]
 
@@ -34,7 +42,7 @@ def tribonacci(fn) -> str:
             raise fail(f"The terms should be a float32 array, got dtype "
                        f"{got.dtype}, for {shown}: start from jnp.zeros(n)")
     jittable(fn, 12, static_argnums=0)
-    small, large = (program_size(lambda: fn(n)) for n in (10, 20))
+    small, large = (program_size(lambda n=n: fn(n)) for n in (10, 20))
     if small != large:
         raise fail(
             f"Your loop is unrolled: the program JAX records grows with n "

@@ -8,16 +8,22 @@ split evenly over any number of devices.
 from __future__ import annotations
 
 import jax
+import jax.extend as jex
 import jax.numpy as jnp
 import numpy as np
-from jax.sharding import AxisType, NamedSharding
-
-import jax.extend as jex
-from jax.sharding import PartitionSpec
+from jax.sharding import AxisType, NamedSharding, PartitionSpec
 
 from .. import _parallel, _xor
-from .._checking import (CheckFailed, call, checker, explain, fail,
-                         primitives, require_array, same_values)
+from .._checking import (
+    CheckFailed,
+    call,
+    checker,
+    explain,
+    fail,
+    primitives,
+    require_array,
+    same_values,
+)
 
 __all__ = ["data_parallel_step", "standardize_batch"]
 

@@ -9,7 +9,7 @@ yields its keys); the hint then points to ``jax.tree.leaves`` and
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import jax
 import jax.numpy as jnp
@@ -17,9 +17,17 @@ import numpy as np
 from jax.tree_util import keystr
 
 from .. import _xor
-from .._checking import (CheckFailed, Feedback, call, checker, fail,
-                         jittable, require_array, require_scalar,
-                         same_values)
+from .._checking import (
+    CheckFailed,
+    Feedback,
+    call,
+    checker,
+    fail,
+    jittable,
+    require_array,
+    require_scalar,
+    same_values,
+)
 
 __all__ = ["global_norm", "clip_by_global_norm", "dense_pytree"]
 

@@ -13,8 +13,16 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _xor
-from .._checking import (answer, call, checker, fail, jittable, require_array,
-                         require_vectorized, same_values)
+from .._checking import (
+    answer,
+    call,
+    checker,
+    fail,
+    jittable,
+    require_array,
+    require_vectorized,
+    same_values,
+)
 
 __all__ = ["nearest_rows", "ensemble_losses"]
 
