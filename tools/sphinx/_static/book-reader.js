@@ -1,0 +1,80 @@
+// The reader's comfort (tools/sphinx/book_reader.py): accessible names and
+// contrast that the theme and its extensions leave out.
+(function () {
+  "use strict";
+
+  // Relative luminance of "rgb(r, g, b)" (WCAG 2).
+  function luminance(css) {
+    var v = (css.match(/\d+(\.\d+)?/g) || []).slice(0, 3).map(function (x) {
+      x = Number(x) / 255;
+      return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4);
+    });
+    return v.length < 3 ? null : 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+  }
+
+  function fixSolutionTitles() {
+    document.querySelectorAll(".solution .admonition-title a").forEach(
+      function (a) {
+        // "Solution to<a> Exercise 2.1</a>": the space goes before the link.
+        var first = a.firstChild;
+        if (first && first.nodeType === 3 && /^\s/.test(first.textContent)) {
+          first.textContent = first.textContent.replace(/^\s+/, "");
+          a.parentNode.insertBefore(document.createTextNode(" "), a);
+        }
+      });
+  }
+
+  function nameToggleButtons() {
+    // sphinx-togglebutton names every button "Toggle hidden content": name
+    // each after its box ("Solution to Exercise 2.1").
+    document.querySelectorAll("button.toggle-button").forEach(function (b) {
+      var box = b.closest(".admonition, details, .toggle");
+      var title = box && box.querySelector(".admonition-title");
+      var text = title ? title.textContent.replace(/\s+/g, " ").trim() : "";
+      if (!text) return;
+      // aria-expanded (set by togglebutton.js) tells open or closed.
+      b.setAttribute("aria-label", text);
+    });
+  }
+
+  function nameSearchButtons() {
+    // The search buttons say "Search" (and show Ctrl+K) but are labelled
+    // "Search" only: the accessible name must hold the visible text.
+    document.querySelectorAll("button.search-button-field, " +
+      "button.search-button__button").forEach(function (b) {
+      var visible = b.innerText.replace(/\s+/g, " ").trim();
+      if (visible) b.setAttribute("aria-label", visible);
+    });
+  }
+
+  function contrastOutputColours() {
+    // Coloured cells in outputs (rich's sharding diagrams) are written with
+    // white text on any background: pick black or white, whichever reads.
+    document.querySelectorAll(".cell_output span[style*='background-color']")
+      .forEach(function (s) {
+        var bg = luminance(getComputedStyle(s).backgroundColor);
+        if (bg === null) return;
+        var white = 1.05 / (bg + 0.05), black = (bg + 0.05) / 0.05;
+        var colour = black > white ? "#000000" : "#ffffff";
+        s.style.color = colour;
+        s.style.textDecorationColor = colour;
+      });
+  }
+
+  function run() {
+    fixSolutionTitles();
+    nameToggleButtons();
+    nameSearchButtons();
+    contrastOutputColours();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", run);
+  } else {
+    run();
+  }
+  // togglebutton.js adds its buttons on load: name them then too.
+  window.addEventListener("load", function () {
+    nameToggleButtons();
+    nameSearchButtons();
+  });
+})();
