@@ -37,6 +37,13 @@
     });
   }
 
+  function nameHiddenOutputs() {
+    // myst-nb's "Show code cell output" toggles are labelled "Toggle hidden
+    // content": their visible text names them better.
+    document.querySelectorAll("summary[aria-label='Toggle hidden content']")
+      .forEach(function (s) { s.removeAttribute("aria-label"); });
+  }
+
   function nameSearchButtons() {
     // The search buttons say "Search" (and show Ctrl+K) but are labelled
     // "Search" only: the accessible name must hold the visible text.
@@ -61,9 +68,22 @@
       });
   }
 
+  function fixEmptyHeaders() {
+    // A table whose corner header cell is empty (a row-label column): a
+    // data cell, not a header that names nothing.
+    document.querySelectorAll("article thead th").forEach(function (th) {
+      if (th.textContent.trim() || th.querySelector("img")) return;
+      var td = document.createElement("td");
+      td.className = th.className;
+      th.replaceWith(td);
+    });
+  }
+
   function run() {
+    fixEmptyHeaders();
     fixSolutionTitles();
     nameToggleButtons();
+    nameHiddenOutputs();
     nameSearchButtons();
     contrastOutputColours();
   }
