@@ -25,6 +25,8 @@ from ._sequences import (fibonacci, fibonacci_exact, fibonacci_fori,
 # chapter benchmarking
 from ._mandelbrot import (escape_count, mandelbrot_grid, mandelbrot_jax,
                           mandelbrot_numpy, mandelbrot_python, mandelbrot_vmap)
+# the house style of every figure
+from ._figures import use_book_style
 # chapter parallel
 from ._parallel import (device_mesh, noisy_xor, replicate, shard_rows,
                         sharding_grid)
@@ -56,4 +58,6 @@ __all__ = [
     "mandelbrot_jax", "escape_count", "mandelbrot_vmap",
     # meshes, sharded batches, the layout as text (chapter parallel)
     "device_mesh", "shard_rows", "replicate", "sharding_grid", "noisy_xor",
+    # one look for every figure (each chapter's hidden first cell)
+    "use_book_style",
 ]
