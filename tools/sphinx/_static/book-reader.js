@@ -79,7 +79,34 @@
     });
   }
 
+  function glueMathToPunctuation() {
+    // "(... $x$)" in a caption: on a phone the line broke between the
+    // bracket and the formula. Keep the formula with the characters that
+    // touch it, in one unbreakable span.
+    document.querySelectorAll("figcaption span.math").forEach(function (m) {
+      var before = m.previousSibling, after = m.nextSibling;
+      var lead = before && before.nodeType === 3 &&
+        before.textContent.match(/\S+$/);
+      var tail = after && after.nodeType === 3 &&
+        after.textContent.match(/^\S+/);
+      if (!lead && !tail) return;
+      var glue = document.createElement("span");
+      glue.style.whiteSpace = "nowrap";
+      m.parentNode.insertBefore(glue, m);
+      if (lead) {
+        before.textContent = before.textContent.slice(0, lead.index);
+        glue.appendChild(document.createTextNode(lead[0]));
+      }
+      glue.appendChild(m);
+      if (tail) {
+        after.textContent = after.textContent.slice(tail[0].length);
+        glue.appendChild(document.createTextNode(tail[0]));
+      }
+    });
+  }
+
   function run() {
+    glueMathToPunctuation();
     fixEmptyHeaders();
     fixSolutionTitles();
     nameToggleButtons();
