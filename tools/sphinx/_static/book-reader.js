@@ -45,12 +45,12 @@
   }
 
   function nameSearchButtons() {
-    // The search buttons say "Search" (and show Ctrl+K) but are labelled
-    // "Search" only: the accessible name must hold the visible text.
+    // The search buttons show "Search Ctrl+K" but are labelled "Search":
+    // the accessible name must hold the visible text, so let the button's
+    // own text name it.
     document.querySelectorAll("button.search-button-field, " +
       "button.search-button__button").forEach(function (b) {
-      var visible = b.innerText.replace(/\s+/g, " ").trim();
-      if (visible) b.setAttribute("aria-label", visible);
+      if (b.innerText.trim()) b.removeAttribute("aria-label");
     });
   }
 
@@ -105,7 +105,18 @@
     });
   }
 
+  function landmarkSidebar() {
+    // The sidebar (the book's title, search, chapters) as a landmark, so
+    // that all of the page's content is inside one.
+    var sidebar = document.getElementById("pst-primary-sidebar");
+    if (sidebar && !sidebar.getAttribute("role")) {
+      sidebar.setAttribute("role", "complementary");
+      sidebar.setAttribute("aria-label", "The book");
+    }
+  }
+
   function run() {
+    landmarkSidebar();
     glueMathToPunctuation();
     fixEmptyHeaders();
     fixSolutionTitles();
