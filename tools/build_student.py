@@ -51,15 +51,21 @@ def build(output: pathlib.Path, strict: bool = False) -> int:
 
 
 def _theme_options_without_launch_buttons() -> dict:
-    """The book's theme options as `make book` computes them, minus the
-    launch buttons (sphinx-book-theme adds none without a provider)."""
+    """The book's theme options as `make book` computes them, with no
+    launch-button provider (sphinx-book-theme adds no button without a
+    URL). The providers are emptied, not dropped: with `recursive_update`
+    in _config.yml the overrides are merged into the computed options, so
+    a dropped key would come back."""
     from jupyter_book.config import get_final_config
 
     config, _ = get_final_config(
         user_yaml=ROOT / "_config.yml", sourcedir=ROOT,
         cli_config={"latex_individualpages": False})
     options = dict(config["html_theme_options"])
-    options.pop("launch_buttons", None)
+    options["launch_buttons"] = {
+        key: ("" if key.endswith("_url") else value)
+        for key, value in options.get("launch_buttons", {}).items()}
+    options["launch_buttons"]["thebe"] = False
     return options
 
 
