@@ -103,9 +103,18 @@ def _drop_fontawesome_js(app: Sphinx, pagename, templatename, context,
     app.builder.templates.render = render_without
 
 
+def _remove_fontawesome_js(app: Sphinx, exception) -> None:
+    """No page loads it (see _drop_fontawesome_js): 3 MB with its map."""
+    if exception is None and app.builder.format == "html":
+        scripts = pathlib.Path(app.outdir) / "_static" / "scripts"
+        for path in scripts.glob("fontawesome.js*"):
+            path.unlink()
+
+
 def setup(app: Sphinx):
     app.connect("html-page-context", _drop_fontawesome_js)
     app.connect("build-finished", _front_door, priority=100)
+    app.connect("build-finished", _remove_fontawesome_js)
     app.connect("config-inited", _add_static, priority=900)
     app.add_css_file(CSS)
     app.add_js_file(JS, loading_method="defer")
