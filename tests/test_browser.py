@@ -6,9 +6,13 @@ driven by Playwright, opens every page of the session's strict build (the
 file://, which would hide failed requests. Every request for another host
 is blocked and reported, so these tests also prove that the book reads
 offline. Each page is visited once, several at a time; the tests below
-check what the visits recorded. Screenshots of every page (the whole page
-in the light theme, NAME.jpg, and the top of it in the dark one,
-NAME-dark.png) are saved in _build/screenshots/ for people to look at.
+check what the visits recorded. A visit opens the page at desktop width
+(1366 px), then narrows the same page to a phone's (390 px): what the
+reader sees at both widths (the first screen of the page: NAME.jpg at
+desktop width, NAME-phone.jpg and, in the dark theme, NAME-dark.png at
+phone width) is saved in _build/screenshots/ for people to look at. In
+the same page load axe-core (axe-playwright-python) checks accessibility,
+the page's weight is summed, and the sidebar toggles are tried.
 
 Without Chromium the tests are skipped, and say so; with
 $PY4ENG_REQUIRE_BROWSER set (.ci/run sets it) they fail instead.
@@ -32,6 +36,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 from playwright.async_api import async_playwright
 
@@ -44,15 +49,31 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
                  "--disable-quic", "--no-first-run",
                  "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-VIEWPORT = {"width": 1280, "height": 900}
+VIEWPORT = {"width": 1366, "height": 900}   # a common laptop
+PHONE = {"width": 390, "height": 844}       # a common phone, in CSS px
 PARALLEL = 2         # pages open at once (more gains nothing on 2 cores)
 TIMEOUT_MS = 20_000  # for a page to load, typeset its math, react
 
 CHAPTERS = [md.relative_to(ROOT).with_suffix("").as_posix()
             for md in notebook_mds()]
 CONTENT_PAGES = [f"{entry}.html" for entry in toc_entries()]
-PAGES = CONTENT_PAGES + ["search.html", "genindex.html"]
+PAGES = CONTENT_PAGES + ["search.html"]
 CHAPTER_PAGES = [f"{c}.html" for c in CHAPTERS if c in toc_entries()]
+# The sidebar toggles come from the theme's template, the same on every
+# page: they are tried on one chapter.
+NAV_PAGES = CHAPTER_PAGES[:1]
+# axe-core's rules, and the experimental one the search buttons failed:
+# the accessible name must contain the visible text.
+# No "preload": axe would fetch the stylesheets again and resolve their
+# @import against the page (a 404 for theme.css's "../basic.css").
+AXE_OPTIONS = {"resultTypes": ["violations"], "preload": False,
+               "rules": {"label-content-name-mismatch": {"enabled": True}}}
+AXE_FAILS = ("serious", "critical")
+# What one page brings over the network (the HTML and everything it
+# loads, uncompressed), at most. Measured: 2.4 to 3.3 MB per page with
+# the theme's fontawesome.js (1.5 MB), 1.0 to 1.8 MB without; the margin
+# is for figures.
+PAGE_WEIGHT_LIMIT = 2_500_000
 
 
 def find_chromium() -> str | None:
@@ -80,6 +101,10 @@ class Visit:
     code_blocks: list = dataclasses.field(default_factory=list)
     solutions: list = dataclasses.field(default_factory=list)
     themes: dict = dataclasses.field(default_factory=dict)
+    axe: list = dataclasses.field(default_factory=list)  # violations
+    weight: dict = dataclasses.field(default_factory=dict)
+    phone_width: list = dataclasses.field(default_factory=list)
+    navigation: dict = dataclasses.field(default_factory=dict)
 
 
 # The page's math: each Sphinx math element must hold MathJax's output; no
@@ -148,6 +173,44 @@ SHOWN_JS = """e => Array.from(e.children)
     return style.display !== 'none' && style.visibility !== 'hidden'
       && Number(style.opacity) > 0 && c.getBoundingClientRect().height > 0;
   })"""
+# The bytes a page brought: itself and every resource it loaded (all from
+# the local server, so the sizes are known).
+WEIGHT_JS = """() => {
+  const entries = [...performance.getEntriesByType('navigation'),
+                   ...performance.getEntriesByType('resource')];
+  const sizes = entries.map(e => [e.name, e.decodedBodySize || 0]);
+  sizes.sort((a, b) => b[1] - a[1]);
+  return {total: sizes.reduce((t, s) => t + s[1], 0),
+          largest: sizes.slice(0, 3)};
+}"""
+# Wider than the window means text cut off or a sideways scroll.
+WIDTH_JS = "() => [document.documentElement.scrollWidth, innerWidth]"
+# The elements that stick out on the right, for the failure message.
+WIDE_JS = """() => {
+  const clipped = e => {
+    for (let a = e.parentElement; a; a = a.parentElement) {
+      if (/auto|hidden|scroll/.test(getComputedStyle(a).overflowX))
+        return true;
+    }
+    return false;
+  };
+  return Array.from(document.querySelectorAll('article *'))
+    .filter(e => e.getBoundingClientRect().right > innerWidth + 1
+            && !clipped(e))
+    .slice(0, 5).map(e => `${e.tagName}.${e.className}: `
+                      + e.textContent.slice(0, 60));
+}"""
+# Is the chapter list on screen: how many of its links can be seen?
+SIDEBAR_JS = """() => {
+  const seen = e => {
+    const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+    return r.width > 0 && r.height > 0 && r.right > 0 && r.left < innerWidth
+      && s.visibility !== 'hidden' && s.display !== 'none';
+  };
+  return Array.from(document.querySelectorAll(
+    '#pst-primary-sidebar a.reference, '
+    + '#pst-primary-sidebar-modal a.reference')).filter(seen).length;
+}"""
 THEME_JS = """() => ({theme: document.documentElement.dataset.theme,
   background: getComputedStyle(document.body).backgroundColor})"""
 
@@ -198,12 +261,36 @@ async def _visit(browser, base: str, page_name: str) -> Visit:
         visit.urls = await page.evaluate(URLS_JS)
         visit.code_blocks = await page.evaluate(CODE_JS)
         name = shot_name(page_name)
+        visit.weight = await page.evaluate(WEIGHT_JS)
         # The first screen of the page, as a reader sees it on arrival (a
         # whole chapter, full page, costs seconds to render and encode).
         await page.screenshot(path=SCREENSHOTS / f"{name}.jpg", quality=85)
         visit.images = await page.evaluate(IMAGES_JS)
         visit.solutions = await _open_solutions(page)
+        # Accessibility, with the solutions open: their content is checked
+        # too.
+        visit.axe = await _axe(page)
+        if page_name in NAV_PAGES:
+            visit.navigation["desktop"] = await _toggle_sidebar(page)
+            await _toggle_sidebar(page)  # and back
+        # The same page on a phone.
+        await page.set_viewport_size(PHONE)
         await page.evaluate("window.scrollTo(0, 0)")
+        try:  # the sidebar leaves the screen (a transition)
+            await page.wait_for_function(f"({SIDEBAR_JS})() === 0",
+                                         polling=100, timeout=3000)
+        except PlaywrightTimeoutError:
+            pass  # test_menu_opens_the_chapter_list_on_a_phone says so
+        visit.phone_width = await page.evaluate(WIDTH_JS)
+        if visit.phone_width[0] > visit.phone_width[1]:
+            visit.phone_width.append(await page.evaluate(WIDE_JS))
+        await page.screenshot(path=SCREENSHOTS / f"{name}-phone.jpg",
+                              quality=85)
+        if page_name in NAV_PAGES:
+            visit.navigation["phone"] = await _toggle_sidebar(page)
+            await page.screenshot(
+                path=SCREENSHOTS / f"{name}-phone-menu.jpg", quality=85)
+            await page.keyboard.press("Escape")
         visit.themes = await _switch_to_dark(page)
         await page.screenshot(path=SCREENSHOTS / f"{name}-dark.png")
     except Exception as err:  # noqa: BLE001 (reported by every test)
@@ -234,6 +321,27 @@ async def _open_solutions(page) -> list[dict]:
                       "code_cells": await solution.locator(
                           ".cell_input").count()})
     return found
+
+
+async def _axe(page) -> list[dict]:
+    """axe-core's violations on the page as it is now."""
+    results = await Axe().run(page, options=AXE_OPTIONS)
+    return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
+             "nodes": [n["html"][:120] for n in v["nodes"][:3]],
+             "count": len(v["nodes"])}
+            for v in results.response["violations"]]
+
+
+async def _toggle_sidebar(page) -> dict:
+    """Chapter links seen before and after clicking the menu button."""
+    before = await page.evaluate(SIDEBAR_JS)
+    await page.locator("button.primary-toggle:visible").first.click()
+    try:
+        await page.wait_for_function(f"({SIDEBAR_JS})() !== {before}",
+                                     polling=100, timeout=3000)
+    except PlaywrightTimeoutError:
+        pass  # recorded as unchanged
+    return {"before": before, "after": await page.evaluate(SIDEBAR_JS)}
 
 
 async def _switch_to_dark(page) -> dict:
@@ -343,7 +451,7 @@ def search_words(html_dir: pathlib.Path) -> dict[str, str]:
     """For each chapter, a word of its prose that the fewest pages share."""
     words = {p: prose_words(html_dir / p) for p in CONTENT_PAGES}
     pages_with = {}
-    for page, page_words in words.items():
+    for page_words in words.values():
         for word in set(page_words):
             pages_with[word] = pages_with.get(word, 0) + 1
     return {page: min(sorted(set(words[page])),
@@ -409,7 +517,7 @@ def visit(browsed, request):
     return result
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _fetch(url: str) -> tuple[int, frozenset]:
     """HTTP status of a local URL, and the element ids of an HTML page."""
     try:
@@ -513,10 +621,62 @@ def test_dark_mode_switches(visit):
 
 @by_page
 def test_screenshots_saved(visit):
-    """the page's light and dark screenshots are in _build/screenshots"""
+    """the page at both widths, light and dark, is in _build/screenshots"""
     name = shot_name(visit.page)
-    for shot in (f"{name}.jpg", f"{name}-dark.png"):
+    for shot in (f"{name}.jpg", f"{name}-phone.jpg", f"{name}-dark.png"):
         assert (SCREENSHOTS / shot).stat().st_size > 1000
+
+
+@by_page
+def test_no_serious_accessibility_violation(visit):
+    """axe-core finds nothing serious or critical (solutions open)"""
+    serious = [v for v in visit.axe if v["impact"] in AXE_FAILS]
+    assert serious == []
+
+
+@by_page
+def test_page_fits_a_phone(visit):
+    """at 390 px nothing is wider than the screen: no sideways scroll"""
+    width, window = visit.phone_width[:2]
+    assert width <= window, f"{width} px wide: {visit.phone_width[2:]}"
+
+
+@by_page
+def test_page_weight(visit):
+    """a page and all it loads stay under PAGE_WEIGHT_LIMIT bytes"""
+    assert visit.weight["total"] <= PAGE_WEIGHT_LIMIT, visit.weight
+
+
+@pytest.mark.parametrize("visit", NAV_PAGES, indirect=True)
+def test_menu_opens_the_chapter_list_on_a_phone(visit):
+    """at 390 px the menu button shows the chapters (not just a tooltip)"""
+    phone = visit.navigation["phone"]
+    assert phone["before"] == 0
+    assert phone["after"] >= len(CHAPTER_PAGES), phone
+
+
+@pytest.mark.parametrize("visit", NAV_PAGES, indirect=True)
+def test_menu_hides_the_sidebar_on_a_desktop(visit):
+    """at 1366 px the chapter list shows, and the menu button hides it"""
+    desktop = visit.navigation["desktop"]
+    assert desktop["before"] >= len(CHAPTER_PAGES)
+    assert desktop["after"] == 0, desktop
+
+
+def test_report_weight_and_accessibility(browsed, capsys):
+    """(a report, not a check: page weight and axe's findings, all levels)"""
+    visits = browsed[0]
+    lines = []
+    for page in PAGES:
+        v = visits[page]
+        if v.error is None:
+            found = ", ".join(f"{a['id']} ({a['impact']}, {a['count']})"
+                              for a in v.axe) or "none"
+            lines.append(f"{page}: {v.weight['total'] / 1e6:.2f} MB; "
+                         f"axe: {found}")
+    (SCREENSHOTS / "report.txt").write_text("\n".join(lines) + "\n",
+                                            encoding="utf-8")
+    assert lines
 
 
 def test_chapters_have_math_code_and_solutions(browsed):

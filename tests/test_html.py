@@ -57,7 +57,7 @@ def test_every_figure_has_alt_text_and_a_caption(built_book, page):
     assert problems == []
 
 
-@pytest.mark.parametrize("page", PAGES + ["search.html", "genindex.html"])
+@pytest.mark.parametrize("page", PAGES + ["search.html"])
 def test_headings_go_in_order(built_book, page):
     """one h1 first, and no heading skips a level (h2 then h4)"""
     html_dir, _, _ = built_book
@@ -68,7 +68,7 @@ def test_headings_go_in_order(built_book, page):
     assert skips == []
 
 
-@pytest.mark.parametrize("page", PAGES + ["search.html", "genindex.html"])
+@pytest.mark.parametrize("page", PAGES + ["search.html"])
 def test_no_resource_from_another_site(built_book, page):
     """scripts, styles, fonts, images all come from the book itself"""
     html_dir, _, _ = built_book
@@ -150,6 +150,42 @@ def test_plain_pages_download_as_md(built_book, entry):
     href = "../" * depth + f"_sources/{entry}.md"
     assert href in _launch_links(html_dir, entry)
     assert (html_dir / "_sources" / f"{entry}.md").exists()
+
+
+def test_no_empty_index_page(built_book):
+    """no general index (the book has no index entries): none is linked"""
+    html_dir, _, _ = built_book
+    assert not (html_dir / "genindex.html").exists()
+    for page in PAGES:
+        assert "genindex.html" not in (html_dir / page).read_text(
+            encoding="utf-8"), page
+
+
+def test_front_door_has_the_book_icon(built_book):
+    """index.html redirects to the first page and names the favicon"""
+    html_dir, _, _ = built_book
+    front = soup(html_dir, "index.html")
+    assert front.find("meta", attrs={"http-equiv": "Refresh"})
+    [icon] = front.find_all("link", rel="icon")
+    assert (html_dir / icon["href"]).exists()
+    assert front.title.get_text(strip=True) == CONFIG["title"]
+
+
+def test_landing_title_says_the_book_once(built_book):
+    """the first page's <title> is the book's title, not repeated twice"""
+    html_dir, _, _ = built_book
+    first = soup(html_dir, PAGES[0])
+    if first.find("h1").get_text(strip=True).rstrip("#") == CONFIG["title"]:
+        assert first.title.get_text(strip=True) == CONFIG["title"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_icon_script(built_book, page):
+    """the 1.5 MB fontawesome.js is not loaded: the icons are a web font"""
+    html_dir, _, _ = built_book
+    sources = [s["src"] for s in soup(html_dir, page).find_all(
+        "script", src=True)]
+    assert not [s for s in sources if "fontawesome" in s]
 
 
 def test_binder_gets_python_3_11():

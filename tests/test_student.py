@@ -172,6 +172,60 @@ def test_student_notebook_keeps_everything_else(handed_out, md):
     assert nb.metadata.kernelspec.name == "python3"
 
 
+# A MyST role: {name}`text` ({glue:text}`x`, {ref}`label`, {doc}`page`).
+ROLE = re.compile(r"\{[\w:.-]+\}`[^`]*`")
+
+
+def exercise_statements(nb) -> dict[str, str]:
+    """Each exercise's statement (its markdown, fences left out) by label."""
+    statements, label = {}, None
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            if "{exercise-start}" in line:
+                label = ""
+                continue
+            if "{exercise-end}" in line:
+                label = None
+                continue
+            if label is None:
+                continue
+            if not label and line.strip().startswith(":label:"):
+                label = line.split(":label:", 1)[1].strip()
+                statements[label] = ""
+                continue
+            if label:
+                statements[label] += line + "\n"
+    return statements
+
+
+@pytest.mark.parametrize("md", CHAPTERS, ids=IDS)
+def test_hand_out_statements_have_no_myst_roles(handed_out, md):
+    """a hand-out's exercise statements read in plain Jupyter: no MyST role
+    ({glue:text}, {ref}, {doc}), which would show as raw text"""
+    nb = nbformat.read(handed_out / md.with_suffix(".ipynb").name, 4)
+    statements = exercise_statements(nb)
+    assert statements, f"{md.stem}: no exercise found"
+    found = {label: ROLE.findall(text)
+             for label, text in statements.items() if ROLE.search(text)}
+    assert found == {}, f"{md.stem}: MyST roles in exercise statements"
+
+
+def test_exercise_statements_are_found():
+    """the statement reader takes the text between the fences, by label"""
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("Intro {ref}`x`."),
+        nbformat.v4.new_markdown_cell(
+            "```{exercise-start}\n:label: ch-ex1\n```\n\nDo {glue:text}`n`."),
+        nbformat.v4.new_code_cell("stub()"),
+        nbformat.v4.new_markdown_cell("```{exercise-end}\n```\n\nAfter."),
+    ])
+    statements = exercise_statements(nb)
+    assert list(statements) == ["ch-ex1"]
+    assert ROLE.findall(statements["ch-ex1"]) == ["{glue:text}`n`"]
+
+
 def _names(source: str) -> tuple[set, set]:
     """Global names a cell defines, and global names it reads.
 

@@ -4,97 +4,79 @@ Every function a chapter relies on lives here once, with unit tests; the
 chapters import it. Exercise checkers live in :mod:`py4eng_jax.check`.
 """
 
+# The public API, by module; __all__ below groups it by chapter.
 from . import check
-
-# chapter vmap
 from ._batching import example_loss, per_example_grads
 from ._distances import (
-                   hamming,
-                   hamming_to_rows,
-                   hamming_to_rows_broadcast,
-                   hamming_to_rows_loop,
-                   pairwise_hamming,
+    hamming,
+    hamming_to_rows,
+    hamming_to_rows_broadcast,
+    hamming_to_rows_loop,
+    pairwise_hamming,
 )
-
-# chapter fitting
 from ._dynamics import (
-                   LMResult,
-                   levenberg_marquardt,
-                   msd_analytic,
-                   msd_rhs,
-                   rk4_solve,
+    LMResult,
+    levenberg_marquardt,
+    msd_analytic,
+    msd_rhs,
+    rk4_solve,
 )
+from ._figures import use_book_style
 from ._gradcheck import gradient_check
-
-# chapter heat
 from ._heat import (
-                   fourier_mode,
-                   heat_step,
-                   simulate,
-                   simulate_sharded,
-                   stable_dt,
+    fourier_mode,
+    heat_step,
+    simulate,
+    simulate_sharded,
+    stable_dt,
 )
 from ._machine import describe_machine, machine_info
-
-# chapter benchmarking
 from ._mandelbrot import (
-                   escape_count,
-                   mandelbrot_grid,
-                   mandelbrot_jax,
-                   mandelbrot_jax_fast,
-                   mandelbrot_numba,
-                   mandelbrot_numpy,
-                   mandelbrot_numpy_compact,
-                   mandelbrot_python,
-                   mandelbrot_vmap,
+    escape_count,
+    mandelbrot_grid,
+    mandelbrot_jax,
+    mandelbrot_jax_fast,
+    mandelbrot_numba,
+    mandelbrot_numpy,
+    mandelbrot_numpy_compact,
+    mandelbrot_python,
+    mandelbrot_vmap,
 )
 from ._multihost import ProcessRun, run_processes
-
-# chapter derivatives
 from ._newton import NewtonResult, newton_solve
-
-# chapter pytrees
 from ._optim import AdamState, Optimizer, adam, momentum, sgd
-
-# chapter parallel
 from ._parallel import (
-                   device_mesh,
-                   noisy_xor,
-                   replicate,
-                   shard_rows,
-                   sharding_grid,
+    device_mesh,
+    noisy_xor,
+    replicate,
+    shard_rows,
+    sharding_grid,
 )
-
-# chapters numpy-differences and static-args
 from ._sequences import (
-                   fibonacci,
-                   fibonacci_exact,
-                   fibonacci_fori,
-                   fibonacci_loop,
-                   first_mismatch,
+    fibonacci,
+    fibonacci_exact,
+    fibonacci_fori,
+    fibonacci_loop,
+    first_mismatch,
 )
 from ._timing import Timing, format_seconds, time_it
 from ._tracing import count_traces
-
-# training the XOR network (chapters autodiff, jit, loops, pytrees)
 from ._training import FusedResult, TrainResult, train, train_fused, train_with
-
-# chapter monte-carlo
 from ._uncertainty import (
-                   delta_method,
-                   exceedance,
-                   lognormal_params,
-                   monte_carlo,
-                   sample_inputs,
+    delta_method,
+    exceedance,
+    lognormal_params,
+    monte_carlo,
+    sample_inputs,
 )
 from ._xor import (
-                   all_correct,
-                   gd_step,
-                   init_params,
-                   loss,
-                   predict,
-                   sigmoid,
-                   xor_data,
+    all_correct,
+    gd_step,
+    init_params,
+    loss,
+    predict,
+    sigmoid,
+    xor_data,
 )
 
 __all__ = [
@@ -138,4 +120,5 @@ __all__ = [
     # the 2-D heat equation, on one device and sharded (chapter heat)
     "stable_dt", "fourier_mode", "heat_step", "simulate",
     "simulate_sharded",
+    "use_book_style",
 ]

@@ -49,10 +49,15 @@ MATHJAX2_CONFIG = {
         "styles": {"@font-face": {"font-family": "MathJax_Blank",
                                   "src": "local('MathJax_Blank')"}},
     },
-    "SVG": {"font": "STIX-Web"},
+    # Only the HTML-CSS output is shipped (see MATHJAX_LEFT_OUT): the menu
+    # offers no other renderer.
+    "MathMenu": {"showRenderer": False},
     # No "Loading MathJax" box in the corner while the page typesets.
     "messageStyle": "none",
 }
+# Not copied: the SVG output (2.9 MB of the package's 12 MB) that the pages
+# never use; they render with HTML-CSS and the STIX-Web font.
+MATHJAX_LEFT_OUT = ("jax/output/SVG",)
 THEBE_MARKERS = ("THEBE_JS_URL", "sphinx-thebe.js")
 # The theme styles math for MathJax 3; this puts MathJax 2's on the line.
 STATIC = pathlib.Path(__file__).parent / "_static"
@@ -88,7 +93,15 @@ def _copy_mathjax(app: Sphinx, exception) -> None:
     if exception is None and app.builder.format == "html" \
             and app.config.mathjax_path == MATHJAX_PATH:
         copy_asset(str(MATHJAX_SRC),
-                   str(pathlib.Path(app.outdir) / "_static" / MATHJAX_DIR))
+                   str(pathlib.Path(app.outdir) / "_static" / MATHJAX_DIR),
+                   excluded=_left_out)
+
+
+def _left_out(path: str) -> bool:
+    """Is ``path`` (relative to MathJax's folder) left out of the book?"""
+    path = pathlib.PurePath(path).as_posix()
+    return any(path == part or path.startswith(part + "/")
+               for part in MATHJAX_LEFT_OUT)
 
 
 def setup(app: Sphinx):
