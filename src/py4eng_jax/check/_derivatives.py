@@ -9,8 +9,16 @@ from __future__ import annotations
 import jax.numpy as jnp
 import numpy as np
 
-from .._checking import (CheckFailed, answer, checker, fail, jittable,
-                         largest_array, require_array, same_values)
+from .._checking import (
+    CheckFailed,
+    answer,
+    checker,
+    fail,
+    jittable,
+    largest_array,
+    require_array,
+    same_values,
+)
 
 __all__ = ["hvp", "newton_step"]
 
@@ -57,7 +65,7 @@ def _jittable(fn, *args, hint: str) -> None:
         jittable(fn, *args, hint=hint)
     except CheckFailed as stop:
         raise fail("Your values are right, but y"
-                   + stop.feedback.message[1:], stop.error)
+                   + stop.feedback.message[1:], stop.error) from None
 
 
 # --- hvp: a Hessian-vector product without the Hessian ---------------------
