@@ -165,6 +165,19 @@ def test_explain_one_if_for_many_elements():
     assert "element by element" in hint
 
 
+def test_explain_derivative_errors():
+    """grad of a vector, jvp without tuples, a mismatched tangent"""
+    f = lambda x: jnp.sum(x**2)   # noqa: E731
+    x = jnp.ones(3)
+    assert "jax.jacfwd" in reason(jax.grad(lambda x: 2 * x), x)
+    assert "jax.jvp(f, (x,), (v,))" in reason(
+        lambda: jax.jvp(jax.grad(f), x, x))
+    assert "shape and dtype" in reason(
+        lambda: jax.jvp(f, (x,), (jnp.ones(2),)))
+    assert "shape and dtype" in reason(
+        lambda: jax.vjp(jax.grad(f), x)[1](jnp.ones(2)))
+
+
 def test_explain_passes_other_errors_through():
     """an unknown error is named with its first line"""
     hint = C.explain(ValueError("X must have shape (any, 2)\nmore"))
@@ -219,6 +232,14 @@ def test_program_size_counts_nested_operations():
     """operations inside a nested jax.jit are counted too"""
     inner = jax.jit(lambda x: (2 * x).sum())
     assert C.program_size(lambda x: inner(x), jnp.ones(3)) == 3
+
+
+def test_largest_array_finds_a_matrix_in_a_nested_program():
+    """an n x n intermediate inside a nested jit counts; inputs do not"""
+    inner = jax.jit(lambda x: jnp.outer(x, x).sum(axis=0))
+    assert C.largest_array(lambda x: inner(x) + 1, jnp.ones(5)) == 25
+    assert C.largest_array(lambda x: x * 2, jnp.ones((4, 4))) == 16
+    assert C.largest_array(lambda x: x.sum(), jnp.ones((4, 4))) == 1
 
 
 def test_a_python_loop_that_never_ends_gets_a_hint(monkeypatch):

@@ -44,7 +44,8 @@ The pieces:
   check what came back; :func:`require_vectorized` tells vectorized code
   (``vmap``, broadcasting) from loops over the batch (a Python loop,
   ``lax.map``, ``lax.scan``, ``lax.fori_loop``, ``lax.while_loop``).
-- :func:`program_size` and :func:`primitives` read the program JAX records.
+- :func:`program_size`, :func:`largest_array` and :func:`primitives` read
+  the program JAX records.
 
 Messages start with a capital and end with one full stop (:class:`Feedback`
 makes sure), and display wrapped at 72 columns.
@@ -54,7 +55,9 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import math
 import re
+import sys
 import textwrap
 import threading
 import time
@@ -70,7 +73,8 @@ __all__ = ["Feedback", "CheckFailed", "checker", "fail", "not_attempted",
            "call", "explain", "error_kind", "require_array",
            "require_scalar", "same_values", "jittable", "answer", "fmt",
            "require_vectorized", "loops_over_batch", "capped_while_loops",
-           "program_size", "primitives", "DEADLINE_S", "WHILE_CAP", "beat"]
+           "program_size", "largest_array", "primitives", "DEADLINE_S",
+           "WHILE_CAP", "beat"]
 
 #: Seconds a checker waits for one step of the student's code (a call, a
 #: trace, a compilation) before it answers that the function never returns.
@@ -290,6 +294,24 @@ def beat(*_, **__) -> None:
 jax.monitoring.register_event_duration_secs_listener(beat)
 
 
+@contextlib.contextmanager
+def _quiet_stops():
+    """Swallow a stop signal that lands in a callback (e.g. JAX's garbage
+    collection hook), where Python can only print it; the next one stops
+    the worker."""
+    hook = sys.unraisablehook
+
+    def quiet(unraisable):
+        if not isinstance(unraisable.exc_value, _Stop):
+            hook(unraisable)
+
+    sys.unraisablehook = quiet
+    try:
+        yield
+    finally:
+        sys.unraisablehook = hook
+
+
 def _run_with_deadline(body, fn) -> Feedback:
     box: dict = {}
     del _cap_hits[:]
@@ -306,11 +328,12 @@ def _run_with_deadline(body, fn) -> Feedback:
         jax.lax.while_loop = _ORIGINAL_WHILE
         raise
     if worker.is_alive():
-        for _ in range(10):
-            _raise_in(worker)
-            worker.join(0.1)
-            if not worker.is_alive():
-                break
+        with _quiet_stops():
+            for _ in range(10):
+                _raise_in(worker)
+                worker.join(0.1)
+                if not worker.is_alive():
+                    break
         jax.lax.while_loop = _ORIGINAL_WHILE
         jax.clear_caches()
         return _never_returned(stopped=not worker.is_alive())
@@ -349,7 +372,10 @@ def error_kind(err: BaseException) -> str | None:
     ``unhashable_static`` (an array or list marked static),
     ``vmap_rank``, ``vmap_sizes``, ``vmap_in_axes`` (vmap axes),
     ``many_truths`` (one ``if`` or ``lax.cond`` for many elements),
-    ``concatenate`` (arrays of different dimensions), ``while_pred``.
+    ``concatenate`` (arrays of different dimensions), ``while_pred``,
+    ``grad_scalar`` (``jax.grad`` of a function with several outputs),
+    ``jvp_tuples`` (``jax.jvp`` without tuples), ``tangent`` (a tangent or
+    cotangent whose shape or dtype does not match).
     """
     text = str(err)
     if isinstance(err, jax.errors.TracerArrayConversionError):
@@ -383,6 +409,14 @@ def error_kind(err: BaseException) -> str | None:
         return "concatenate"
     if "cond_fun must return a boolean scalar" in text:
         return "while_pred"
+    if "Gradient only defined for scalar-output functions" in text:
+        return "grad_scalar"
+    if "arguments to jax.jvp must be tuples or lists" in text:
+        return "jvp_tuples"
+    if ("jvp called with different primal and tangent shapes" in text
+            or "primal and tangent arguments to jax.jvp do not match" in text
+            or "for argument to VJP function" in text):
+        return "tangent"
     return None
 
 
@@ -434,6 +468,17 @@ _HINTS = {
                    "sum each leaf separately",
     "while_pred": "the condition of lax.while_loop must return one "
                   "boolean (a 0-d array), not an array of several",
+    "grad_scalar": "jax.grad differentiates a function with one number as "
+                   "output, but this one returns several. For a function "
+                   "with several outputs ask for its Jacobian "
+                   "(jax.jacfwd, jax.jacrev) or a product with it "
+                   "(jax.jvp, jax.vjp)",
+    "jvp_tuples": "jax.jvp takes the inputs and the tangents as tuples, "
+                  "one entry per argument: jax.jvp(f, (x,), (v,))",
+    "tangent": "a tangent (for jax.jvp) or a cotangent (for the function "
+               "jax.vjp returns) must have the shape and dtype of the "
+               "value it goes with: the input for a tangent, the output "
+               "for a cotangent",
 }
 
 
@@ -627,6 +672,36 @@ def program_size(fn: Callable, *args) -> int:
     """
     beat()
     return _count_equations(jax.make_jaxpr(fn)(*args).jaxpr)
+
+
+def _largest(jaxpr) -> int:
+    """Most elements of any array a jaxpr captures or computes, at any
+    depth."""
+    sizes = [math.prod(getattr(var.aval, "shape", ()))
+             for var in (*jaxpr.constvars, *(
+                 out for eqn in jaxpr.eqns for out in eqn.outvars))]
+    sizes += [_largest(sub) for eqn in jaxpr.eqns
+              for sub in jex.core.jaxprs_in_params(eqn.params)]
+    return max(sizes, default=0)
+
+
+def largest_array(fn: Callable, *args) -> int:
+    """The most elements of any array JAX records for ``fn(*args)``.
+
+    Every intermediate result counts, and every array the function
+    captures, also inside nested programs (jit, loops, branches); the
+    inputs do not. Use it to tell a function that builds a big matrix
+    (a Hessian, a matrix of pairwise distances) from one that never
+    does.
+
+    Examples:
+      >>> largest_array(lambda x: jnp.outer(x, x).sum(), jnp.ones(3))
+      9
+      >>> largest_array(lambda x: x @ x, jnp.ones(3))
+      1
+    """
+    beat()
+    return _largest(jax.make_jaxpr(fn)(*args).jaxpr)
 
 
 def primitives(jaxpr) -> set[str]:
