@@ -16,11 +16,11 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 from jax import lax
-from test_check_catalogue import assert_hint
 
 from py4eng_jax import _checking as C
 from py4eng_jax import check
 from py4eng_jax.check import _derivatives as D
+from test_check_catalogue import assert_hint
 
 PASS, FAIL, TODO = "pass", "fail", "not attempted"
 
