@@ -41,3 +41,73 @@ def run_with_four_devices(code: str) -> dict:
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# --- The checkers' catalogues of attempts -----------------------------------
+#
+# A catalogue maps each exercise to (checker name, {attempt: expected}),
+# where an attempt is named BOOK_... (the book's solution), OK_... (another
+# correct one) or BAD_... (a typical wrong answer), and expected is
+# (verdict, *fragments of the hint). catalogue_tests() writes the three
+# tests every catalogue gets.
+
+
+def assert_hint(feedback, *fragments: str) -> None:
+    """Every fragment is in the feedback's message, which reads well."""
+    message = feedback.message
+    for fragment in fragments:
+        assert fragment in message, (fragment, message)
+    assert message[0].isupper(), message
+    assert message.endswith(".") and not message.endswith(".."), message
+    assert "checker could not finish" not in message, message
+    assert all(len(line) <= 72 for line in repr(feedback).splitlines()
+               if " " in line), repr(feedback)
+
+
+def catalogue_tests(catalogue: dict, attempts: dict, get=None):
+    """The tests of one catalogue, for a test module to bind to its names:
+
+        test_catalogue, test_catalogue_covers_every_exercise, \\
+            test_catalogue_lists_every_attempt = catalogue_tests(...)
+
+    ``attempts`` maps names to the attempts' functions (a module's
+    ``vars()``); ``get(name)`` turns a name into what the checker is given
+    (default: ``attempts[name]``).
+    """
+    import pytest
+
+    from py4eng_jax import _checking, check
+
+    get = get or attempts.__getitem__
+    rows = [(checker, name, expected)
+            for checker, cases in catalogue.values()
+            for name, expected in cases.items()]
+
+    @pytest.mark.parametrize("checker,name,expected", rows,
+                             ids=[row[1] for row in rows])
+    def test_catalogue(checker, name, expected, monkeypatch):
+        """each attempt gets its stated verdict and hint"""
+        if "forever" in name:   # a shorter wait: the same path, faster
+            monkeypatch.setattr(_checking, "DEADLINE_S", 2.0)
+        verdict, *fragments = expected
+        feedback = getattr(check, checker)(get(name))
+        assert feedback.status == verdict, feedback.message
+        assert_hint(feedback, *fragments)
+
+    def test_catalogue_covers_every_exercise():
+        """two correct solutions besides the book's, six wrong answers each"""
+        for exercise, (_, cases) in catalogue.items():
+            ok = [n for n in cases if n.startswith("OK_")]
+            bad = [n for n in cases if n.startswith("BAD_")]
+            assert any(n.startswith("BOOK_") for n in cases), exercise
+            assert len(ok) >= 2 and len(bad) >= 6, exercise
+
+    def test_catalogue_lists_every_attempt():
+        """no attempt defined is left out of the catalogue"""
+        listed = {name for _, name, _ in rows}
+        defined = {name for name in attempts
+                   if name.startswith(("BOOK_", "OK_", "BAD_"))}
+        assert defined == listed, defined ^ listed
+
+    return (test_catalogue, test_catalogue_covers_every_exercise,
+            test_catalogue_lists_every_attempt)

@@ -7,12 +7,9 @@ or be "not attempted", with the hint fragments listed. The multi-device
 attempts of the parallel chapter run in tests/test_check_parallel.py.
 """
 
-import pytest
 
 import checker_solutions as S
-from py4eng_jax import _checking as C
-from py4eng_jax import check
-from py4eng_jax._checking import Feedback
+from support import catalogue_tests
 
 PASS, FAIL, TODO = "pass", "fail", "not attempted"
 
@@ -328,47 +325,11 @@ ATTEMPTS = [(exercise, checker, name, expected)
             for name, expected in attempts.items()]
 
 
-def assert_hint(feedback: Feedback, *fragments: str) -> None:
-    """Every fragment is in the feedback's message, which reads well."""
-    message = feedback.message
-    for fragment in fragments:
-        assert fragment in message, (fragment, message)
-    assert message[0].isupper(), message
-    assert message.endswith(".") and not message.endswith(".."), message
-    assert "checker could not finish" not in message, message
-    assert all(len(line) <= 72 for line in repr(feedback).splitlines()
-               if " " in line), repr(feedback)
-
-
 def attempt(name: str):
     fn = getattr(S, name)
     return fn() if name.split("_", 1)[1].startswith("dense") else fn
 
 
-@pytest.mark.parametrize("exercise,checker,name,expected", ATTEMPTS,
-                         ids=[a[2] for a in ATTEMPTS])
-def test_catalogue(exercise, checker, name, expected, monkeypatch):
-    """each attempt gets its stated verdict and hint"""
-    if "forever" in name:   # a shorter wait: the same path, a faster test
-        monkeypatch.setattr(C, "DEADLINE_S", 2.0)
-    verdict, *fragments = expected
-    feedback = getattr(check, checker)(attempt(name))
-    assert feedback.status == verdict, feedback.message
-    assert_hint(feedback, *fragments)
-
-
-def test_catalogue_covers_every_exercise():
-    """two correct solutions besides the book's, six wrong answers each"""
-    for exercise, (_, attempts) in CATALOGUE.items():
-        ok = [n for n in attempts if n.startswith("OK_")]
-        bad = [n for n in attempts if n.startswith("BAD_")]
-        assert any(n.startswith("BOOK_") for n in attempts), exercise
-        assert len(ok) >= 2 and len(bad) >= 6, exercise
-
-
-def test_catalogue_lists_every_attempt():
-    """no attempt in checker_solutions is left out of the catalogue"""
-    listed = {name for *_, name, _ in ATTEMPTS}
-    defined = {name for name in dir(S)
-               if name.startswith(("BOOK_", "OK_", "BAD_"))}
-    assert defined == listed, defined ^ listed
+(test_catalogue, test_catalogue_covers_every_exercise,
+ test_catalogue_lists_every_attempt) = catalogue_tests(
+    CATALOGUE, vars(S), attempt)

@@ -9,12 +9,9 @@ fragments listed. The attempts live here, not in checker_solutions.py.
 import jax
 import jax.numpy as jnp
 import numpy as np
-import pytest
 
-from py4eng_jax import _checking as C
-from py4eng_jax import check
 from py4eng_jax.check import _monte_carlo as M
-from test_check_catalogue import assert_hint
+from support import catalogue_tests
 
 PASS, FAIL, TODO = "pass", "fail", "not attempted"
 
@@ -243,33 +240,8 @@ ATTEMPTS = [(exercise, checker, name, expected)
             for name, expected in attempts.items()]
 
 
-@pytest.mark.parametrize("exercise,checker,name,expected", ATTEMPTS,
-                         ids=[a[2] for a in ATTEMPTS])
-def test_catalogue(exercise, checker, name, expected, monkeypatch):
-    """each attempt gets its stated verdict and hint"""
-    if "forever" in name:   # a shorter wait: the same path, a faster test
-        monkeypatch.setattr(C, "DEADLINE_S", 2.0)
-    verdict, *fragments = expected
-    feedback = getattr(check, checker)(globals()[name])
-    assert feedback.status == verdict, feedback.message
-    assert_hint(feedback, *fragments)
-
-
-def test_catalogue_covers_every_exercise():
-    """two correct solutions besides the book's, six wrong answers each"""
-    for exercise, (_, attempts) in CATALOGUE.items():
-        ok = [n for n in attempts if n.startswith("OK_")]
-        bad = [n for n in attempts if n.startswith("BAD_")]
-        assert any(n.startswith("BOOK_") for n in attempts), exercise
-        assert len(ok) >= 2 and len(bad) >= 6, exercise
-
-
-def test_catalogue_lists_every_attempt():
-    """no attempt in this file is left out of the catalogue"""
-    listed = {name for *_, name, _ in ATTEMPTS}
-    defined = {name for name in globals()
-               if name.startswith(("BOOK_", "OK_", "BAD_"))}
-    assert defined == listed, defined ^ listed
+(test_catalogue, test_catalogue_covers_every_exercise,
+ test_catalogue_lists_every_attempt) = catalogue_tests(CATALOGUE, globals())
 
 
 def test_divider_reference_agrees_with_a_large_monte_carlo():

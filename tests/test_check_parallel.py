@@ -15,8 +15,8 @@ from jax.sharding import PartitionSpec as P
 
 import checker_solutions as S
 from py4eng_jax import check, gd_step, replicate
-from support import run_with_four_devices
-from test_check_catalogue import CATALOGUE, assert_hint
+from support import assert_hint, run_with_four_devices
+from test_check_catalogue import CATALOGUE
 
 # The chapter's solution is in the attempts module, with the others.
 data_parallel_step = S.BOOK_data_parallel_step
