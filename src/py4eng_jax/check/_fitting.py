@@ -89,14 +89,14 @@ def _as_jax(theta, t, x_meas):
     return jnp.asarray(theta), jnp.asarray(t), jnp.asarray(x_meas)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _expected_residuals(index: int) -> np.ndarray:
     _, *case = _CASES[index]
     with jax.enable_x64(True):
         return np.asarray(jax.jit(_reference_residuals)(*_as_jax(*case)))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _expected_jacobian(index: int) -> np.ndarray:
     _, *case = _CASES[index]
     with jax.enable_x64(True):
@@ -163,8 +163,8 @@ def _cubic_shape_hint(shape, n: int) -> str:
 
 _RHS_NUMPY = (
     "Your right-hand side runs inside rk4_solve, which compiles it: there "
-    "the state and the parameters are traced arrays, and NumPy (np.array, np.asarray, "
-    "float()) cannot read them. Build the derivative with jnp, e.g. "
+    "the state and the parameters are traced arrays, and NumPy "
+    "(np.array, np.asarray, float()) cannot read them. Build the derivative with jnp, e.g. "
     "jnp.stack([v, -(c * v + k * x + k3 * x**3)])")
 _TRACED_STEP = (
     "levenberg_marquardt runs your function under jax.jit and jax.jacfwd, "
@@ -255,7 +255,7 @@ def _x_exact(theta, T):
 _DX_KEYS = ("k", "c", "x0", "early", "velocity")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _dx_table() -> np.ndarray:
     """Per case, exact d x(T)/d (k, c, x0), d x(T - 0.01)/d k and
     d v(T)/d k, in float64: one compiled program for all cases."""
@@ -283,7 +283,7 @@ def _x_rk4(k, c, x0, T, h):
     return rk4_solve(msd_rhs, y0, 0.0, T / n, n, (k, c))[-1, 0]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _dx_coarse(index: int) -> float:
     """d x(T)/d k through RK4 with steps of 0.1 s (ten times too long)."""
     _, (k, c, x0), T = _DX_CASES[index]
