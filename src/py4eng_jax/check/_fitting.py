@@ -164,7 +164,8 @@ def _cubic_shape_hint(shape, n: int) -> str:
 _RHS_NUMPY = (
     "Your right-hand side runs inside rk4_solve, which compiles it: there "
     "the state and the parameters are traced arrays, and NumPy "
-    "(np.array, np.asarray, float()) cannot read them. Build the derivative with jnp, e.g. "
+    "(np.array, np.asarray, float()) cannot read them. Build the "
+    "derivative with jnp, e.g. "
     "jnp.stack([v, -(c * v + k * x + k3 * x**3)])")
 _TRACED_STEP = (
     "levenberg_marquardt runs your function under jax.jit and jax.jacfwd, "
