@@ -10,13 +10,13 @@ and float64 whatever the caller's setting.
 import threading
 import time
 
-import checker_solutions as S
 import jax
 import jax.numpy as jnp
 import pytest
-from test_check_catalogue import assert_hint
 
+import checker_solutions as S
 from py4eng_jax import check
+from test_check_catalogue import assert_hint
 
 CHECKERS = [(check.cubic_residuals, S.BOOK_cubic_residuals),
             (check.dxT_dk, S.BOOK_dxT_dk)]

@@ -8,8 +8,7 @@ from numpy.testing import assert_allclose
 from scipy.integrate import solve_ivp
 from scipy.optimize import least_squares
 
-from py4eng_jax import (levenberg_marquardt, msd_analytic, msd_rhs,
-                        rk4_solve)
+from py4eng_jax import levenberg_marquardt, msd_analytic, msd_rhs, rk4_solve
 
 
 @pytest.fixture(autouse=True)
@@ -80,8 +79,9 @@ def test_rk4_checkpoint_gives_the_same_gradient_with_less_memory():
     theta = jnp.array([4.0, 0.4])
     grads, temps = [], []
     for checkpoint in (False, True):
-        compiled = jax.jit(jax.grad(lambda th: loss(th, checkpoint))).lower(
-            theta).compile()
+        def grad_loss(th, checkpoint=checkpoint):
+            return jax.grad(loss)(th, checkpoint)
+        compiled = jax.jit(grad_loss).lower(theta).compile()
         grads.append(compiled(theta))
         temps.append(compiled.memory_analysis().temp_size_in_bytes)
     assert_allclose(grads[0], grads[1], rtol=1e-12)

@@ -12,7 +12,8 @@ the underdamped case, :func:`rk4_solve` a fixed-step integrator and
 from __future__ import annotations
 
 import functools
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp

@@ -15,8 +15,15 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._checking import (call, checker, fail, jittable, program_size,
-                         require_array, require_scalar)
+from .._checking import (
+    call,
+    checker,
+    fail,
+    jittable,
+    program_size,
+    require_array,
+    require_scalar,
+)
 from .._dynamics import msd_analytic, msd_rhs, rk4_solve
 
 __all__ = ["cubic_residuals", "dxT_dk"]
