@@ -16,7 +16,7 @@ import pytest
 
 import checker_solutions as S
 from py4eng_jax import check
-from test_check_catalogue import assert_hint
+from support import assert_hint
 
 CHECKERS = [(check.cubic_residuals, S.BOOK_cubic_residuals),
             (check.dxT_dk, S.BOOK_dxT_dk)]

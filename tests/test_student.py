@@ -41,11 +41,15 @@ def text_of(html_dir: pathlib.Path, page: str) -> str:
 
 
 def solution_only_lines(md: pathlib.Path) -> list[str]:
-    """Lines of code that only the chapter's solutions have."""
+    """Lines of code that only the chapter's solutions show."""
     student = student_notebooks.student_notebook(md)
     kept = "\n".join(c.source for c in student.cells)
     lines = []
     for cell in jupytext.read(md).cells:
+        hidden = {"remove-cell", "remove-input"} & set(
+            cell.metadata.get("tags", []))
+        if hidden:
+            continue  # in neither edition's page (a hidden check)
         if cell.cell_type == "code" and cell.source not in kept:
             lines += [line.strip() for line in cell.source.splitlines()
                       if len(line.strip()) > 15

@@ -56,7 +56,9 @@ MATHJAX2_CONFIG = {
     "messageStyle": "none",
 }
 # Not copied: the SVG output (2.9 MB of the package's 12 MB) that the pages
-# never use; they render with HTML-CSS and the STIX-Web font.
+# never use; they render with HTML-CSS and the STIX-Web font. (The package
+# has no TeX fonts: \mathbb asks for one and gets a 404; write the Unicode
+# letter instead, e.g. ℝ, which STIX-Web has.)
 MATHJAX_LEFT_OUT = ("jax/output/SVG",)
 THEBE_MARKERS = ("THEBE_JS_URL", "sphinx-thebe.js")
 # The theme styles math for MathJax 3; this puts MathJax 2's on the line.
