@@ -64,7 +64,7 @@ test: $(STAMP) check-sources
 	$(PY) -m pytest -n auto --dist loadfile --no-loadscope-reorder \
 	  --nbval --nbval-current-env \
 	  --nbval-sanitize-with tests/sanitize.cfg \
-	  tests src/py4eng_jax book
+	  --durations=15 tests src/py4eng_jax book
 
 # The student edition: solutions hidden (sphinx-exercise's hide_solutions,
 # gated solutions included), downloads are the hand-out notebooks.
