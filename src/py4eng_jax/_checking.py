@@ -390,34 +390,31 @@ def error_kind(err: BaseException) -> str | None:
         return "leak"
     if isinstance(err, jax.errors.ConcretizationTypeError):
         return "concrete"
-    if "Non-hashable static arguments" in text:
-        return "unhashable_static"
-    if ("Shapes must be 1D sequences of concrete values" in text
-            or "Slice entries must be static" in text
-            or "slice indices must have static" in text):
-        return "shape"
-    if "which implies that its rank should be at least" in text:
-        return "vmap_rank"
-    if "vmap got inconsistent sizes" in text:
-        return "vmap_sizes"
-    if "vmap in_axes must be" in text:
-        return "vmap_in_axes"
-    if ("truth value of an array" in text
-            or "Pred must be a scalar" in text):
-        return "many_truths"
-    if "Cannot concatenate arrays with different numbers" in text:
-        return "concatenate"
-    if "cond_fun must return a boolean scalar" in text:
-        return "while_pred"
-    if "Gradient only defined for scalar-output functions" in text:
-        return "grad_scalar"
-    if "arguments to jax.jvp must be tuples or lists" in text:
-        return "jvp_tuples"
-    if ("jvp called with different primal and tangent shapes" in text
-            or "primal and tangent arguments to jax.jvp do not match" in text
-            or "for argument to VJP function" in text):
-        return "tangent"
+    for kind, fragments in _ERROR_TEXTS:
+        if any(fragment in text for fragment in fragments):
+            return kind
     return None
+
+
+# Errors JAX raises as plain TypeError/ValueError, told apart by their text
+# (first match wins).
+_ERROR_TEXTS = (
+    ("unhashable_static", ("Non-hashable static arguments",)),
+    ("shape", ("Shapes must be 1D sequences of concrete values",
+               "Slice entries must be static",
+               "slice indices must have static")),
+    ("vmap_rank", ("which implies that its rank should be at least",)),
+    ("vmap_sizes", ("vmap got inconsistent sizes",)),
+    ("vmap_in_axes", ("vmap in_axes must be",)),
+    ("many_truths", ("truth value of an array", "Pred must be a scalar")),
+    ("concatenate", ("Cannot concatenate arrays with different numbers",)),
+    ("while_pred", ("cond_fun must return a boolean scalar",)),
+    ("grad_scalar", ("Gradient only defined for scalar-output functions",)),
+    ("jvp_tuples", ("arguments to jax.jvp must be tuples or lists",)),
+    ("tangent", ("jvp called with different primal and tangent shapes",
+                 "primal and tangent arguments to jax.jvp do not match",
+                 "for argument to VJP function")),
+)
 
 
 _TRACED_VALUE = ("control_flow", "concrete", "index", "shape")

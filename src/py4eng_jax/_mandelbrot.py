@@ -127,6 +127,13 @@ def mandelbrot_grid(xmin: float, xmax: float, ymin: float, ymax: float,
 # ------------------------------------------------------------- the checks
 
 
+def _check_inputs(cr, ci, max_iter) -> int:
+    """The checks every escape-count function starts with; returns
+    ``max_iter`` as an int."""
+    _check_points(cr, ci)
+    return _validate.positive_int(max_iter, "max_iter")
+
+
 def _check_points(cr, ci):
     """cr and ci: JAX or NumPy float arrays of one shape (not converted)."""
     for value, name in ((cr, "cr"), (ci, "ci")):
@@ -189,8 +196,7 @@ def mandelbrot_python(cr, ci, max_iter: int) -> np.ndarray:
       ...                         np.zeros(4), max_iter=50))
       [ 2  1  0 50]
     """
-    _check_points(cr, ci)
-    max_iter = _validate.positive_int(max_iter, "max_iter")
+    max_iter = _check_inputs(cr, ci, max_iter)
     shape = np.shape(cr)
     counts = [_escape_count_python(r, i, max_iter) for r, i in
               zip(np.ravel(cr).tolist(), np.ravel(ci).tolist())]
@@ -219,8 +225,7 @@ def mandelbrot_numpy(cr, ci, max_iter: int) -> np.ndarray:
       ...                        np.zeros(4), max_iter=50))
       [ 2  1  0 50]
     """
-    _check_points(cr, ci)
-    max_iter = _validate.positive_int(max_iter, "max_iter")
+    max_iter = _check_inputs(cr, ci, max_iter)
     cr, ci = np.asarray(cr), np.asarray(ci)
     zr, zi = np.zeros_like(cr), np.zeros_like(ci)
     counts = np.full(cr.shape, max_iter, dtype=np.int32)
@@ -279,8 +284,7 @@ def mandelbrot_jax(cr, ci, max_iter: int) -> jax.Array:
       >>> mandelbrot_jax(np.array([1.0, 2.0, 3.0, 0.0]), np.zeros(4), 50)
       Array([ 2,  1,  0, 50], dtype=int32)
     """
-    _check_points(cr, ci)
-    max_iter = _validate.positive_int(max_iter, "max_iter")
+    max_iter = _check_inputs(cr, ci, max_iter)
     return _mandelbrot_jax(cr, ci, jnp.int32(max_iter))
 
 
@@ -339,8 +343,7 @@ def mandelbrot_vmap(cr, ci, max_iter: int) -> jax.Array:
       >>> mandelbrot_vmap(np.array([1.0, 2.0, 3.0, 0.0]), np.zeros(4), 50)
       Array([ 2,  1,  0, 50], dtype=int32)
     """
-    _check_points(cr, ci)
-    max_iter = _validate.positive_int(max_iter, "max_iter")
+    max_iter = _check_inputs(cr, ci, max_iter)
     return _mandelbrot_vmap(cr, ci, jnp.int32(max_iter))
 
 
@@ -369,8 +372,7 @@ def mandelbrot_numpy_compact(cr, ci, max_iter: int) -> np.ndarray:
       ...                                np.zeros(4), max_iter=50))
       [ 2  1  0 50]
     """
-    _check_points(cr, ci)
-    max_iter = _validate.positive_int(max_iter, "max_iter")
+    max_iter = _check_inputs(cr, ci, max_iter)
     dtype = np.result_type(np.asarray(cr).dtype, np.asarray(ci).dtype)
     c_r = np.asarray(cr, dtype=dtype).ravel()
     c_i = np.asarray(ci, dtype=dtype).ravel()
@@ -440,8 +442,7 @@ def mandelbrot_numba(cr, ci, max_iter: int) -> np.ndarray:
       ...                        np.zeros(4), max_iter=50))
       [ 2  1  0 50]
     """
-    _check_points(cr, ci)
-    max_iter = _validate.positive_int(max_iter, "max_iter")
+    max_iter = _check_inputs(cr, ci, max_iter)
     c_r = np.ascontiguousarray(cr, dtype=np.float64).ravel()
     c_i = np.ascontiguousarray(ci, dtype=np.float64).ravel()
     out = np.empty(c_r.size, dtype=np.int32)
@@ -527,7 +528,6 @@ def mandelbrot_jax_fast(cr, ci, max_iter: int, *, tile: int = 128
       ...                     50)
       Array([ 2,  1,  0, 50], dtype=int32)
     """
-    _check_points(cr, ci)
-    max_iter = _validate.positive_int(max_iter, "max_iter")
+    max_iter = _check_inputs(cr, ci, max_iter)
     tile = _validate.positive_int(tile, "tile")
     return _mandelbrot_jax_fast(cr, ci, max_iter=max_iter, tile=tile)
