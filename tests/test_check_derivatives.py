@@ -316,11 +316,14 @@ ATTEMPTS = [(exercise, checker, name, expected)
     ("hvp", BAD_hvp_python_forever),
     ("newton_step", BAD_newton_step_python_forever)])
 def test_a_function_that_never_returns_gets_a_hint_in_time(checker,
-                                                           forever):
-    """with the real deadline: a hint within 10 s, the kernel lives on"""
+                                                           forever,
+                                                           monkeypatch):
+    """a hint soon after the deadline, and the kernel lives on (with a
+    1 s deadline: test_check_fitting.py tries the real one)"""
+    monkeypatch.setattr(C, "DEADLINE_S", 1.0)
     start = time.monotonic()
     feedback = getattr(check, checker)(forever)
-    assert time.monotonic() - start < 10
+    assert time.monotonic() - start < 4
     assert_hint(feedback, *NEVER_RETURNS)
     assert sum(t.name == "py4eng-checker" and t.is_alive()
                for t in threading.enumerate()) == 0

@@ -7,7 +7,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from py4eng_jax import Timing, format_seconds, time_it
+from py4eng_jax import Timing, format_seconds, race, time_it
 
 
 def test_time_it_calls_once_to_warm_up_then_repeat_times_number():
@@ -137,3 +137,59 @@ def test_format_seconds_rejects_bad_input():
     with pytest.raises(TypeError,
                        match="seconds must be a non-negative number, got str"):
         format_seconds("1 s")
+
+
+def test_race_warms_up_each_call_then_alternates_round_by_round():
+    """one first call each, in order, then rounds that take each in turn"""
+    log = []
+    timings = race({"a": lambda: log.append("a"),
+                    "b": lambda: log.append("b")}, repeat=3, number=2)
+    assert log == ["a", "b"] + ["a", "a", "b", "b"] * 3
+    assert list(timings) == ["a", "b"]
+    assert all(len(t.samples) == 3 for t in timings.values())
+
+
+def test_race_keeps_each_calls_times_apart():
+    """a slow call's samples are its own, not its neighbour's"""
+    timings = race({"slow": lambda: time.sleep(0.02), "fast": lambda: None},
+                   repeat=3)
+    assert timings["slow"].best >= 0.02
+    assert timings["fast"].best < 0.01
+    assert timings["slow"].first_call >= 0.02
+
+
+def test_race_blocks_until_the_result_is_ready():
+    """like time_it, race stops the clock when the work is done"""
+    def slow_on_host(x):
+        time.sleep(0.05)
+        return x
+
+    @jax.jit
+    def f(x):
+        return jax.pure_callback(slow_on_host,
+                                 jax.ShapeDtypeStruct(x.shape, x.dtype), x)
+
+    x = jnp.ones(3)
+    timings = race({"f": lambda: f(x), "tuple": lambda: (x, f(x))}, repeat=2)
+    assert timings["f"].best >= 0.05
+    assert timings["tuple"].best >= 0.05
+
+
+@pytest.mark.parametrize("calls, error, match", [
+    ([lambda: None], TypeError, "calls must be a mapping.*list"),
+    ({}, ValueError, "at least one call"),
+    ({1: lambda: None}, TypeError, "keyed by names.*int"),
+    ({"f": 3}, TypeError, r"calls\['f'\] must be callable.*int"),
+])
+def test_race_rejects_bad_calls(calls, error, match):
+    with pytest.raises(error, match=match):
+        race(calls)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"repeat": 0}, "repeat"), ({"number": 1.5}, "number"),
+    ({"repeat": True}, "repeat"),
+])
+def test_race_rejects_bad_counts(kwargs, match):
+    with pytest.raises((TypeError, ValueError), match=match):
+        race({"f": lambda: None}, **kwargs)

@@ -59,7 +59,7 @@ from ._sequences import (
     fibonacci_loop,
     first_mismatch,
 )
-from ._timing import Timing, format_seconds, time_it
+from ._timing import Timing, format_seconds, race, time_it
 from ._tracing import count_traces
 from ._training import FusedResult, TrainResult, train, train_fused, train_with
 from ._uncertainty import (
@@ -91,7 +91,7 @@ __all__ = [
     # optimizers for any pytree (chapter pytrees)
     "Optimizer", "AdamState", "sgd", "momentum", "adam", "train_with",
     # honest timings (every chapter that times something)
-    "time_it", "Timing", "format_seconds",
+    "time_it", "race", "Timing", "format_seconds",
     # how often jit traces (and so compiles) a function
     "count_traces",
     # the machine an output was produced on

@@ -5,6 +5,9 @@ queued, so a timer around it measures only the dispatch unless the result
 is waited for with ``block_until_ready``. The first call of a jitted
 function also traces and compiles it. :func:`time_it` times that first
 call on its own, then repeats the warmed-up call and keeps every sample.
+:func:`race` does the same for several calls at once, taking their samples
+in alternation, so that a burst of other work on the machine slows all of
+them alike instead of one.
 """
 
 from __future__ import annotations
@@ -12,19 +15,19 @@ from __future__ import annotations
 import dataclasses
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import jax
 
 from . import _validate
 
-__all__ = ["Timing", "time_it", "format_seconds"]
+__all__ = ["Timing", "time_it", "race", "format_seconds"]
 
 
 @dataclasses.dataclass(frozen=True)
 class Timing:
-    """Result of :func:`time_it`; all times in seconds."""
+    """Result of :func:`time_it` or :func:`race`; all times in seconds."""
 
     first_call: float
     """Time of the first call: tracing, compiling and one run."""
@@ -97,14 +100,69 @@ def time_it(fn: Callable[..., Any], *args, repeat: int = 7,
     repeat = _validate.positive_int(repeat, "repeat")
     number = _validate.positive_int(number, "number")
 
-    start = time.perf_counter()
-    jax.block_until_ready(fn(*args, **kwargs))
-    first = time.perf_counter() - start
+    def call():
+        return fn(*args, **kwargs)
 
-    samples = []
+    first = _sample(call, 1)
+    samples = tuple(_sample(call, number) for _ in range(repeat))
+    return Timing(first, samples)
+
+
+def _sample(call: Callable[[], Any], number: int) -> float:
+    """Seconds per call of ``number`` back-to-back blocked calls."""
+    start = time.perf_counter()
+    for _ in range(number):
+        jax.block_until_ready(call())
+    return (time.perf_counter() - start) / number
+
+
+def race(calls: Mapping[str, Callable[[], Any]], *, repeat: int = 7,
+         number: int = 1) -> dict[str, Timing]:
+    """Time several calls against each other, sample for sample.
+
+    Like :func:`time_it` for each call, but the samples are taken in
+    alternation: round after round, each call once in turn. Load from
+    elsewhere on the machine, which comes and goes, then slows every
+    call alike, and the ratio of two calls' best (or median) samples
+    stays fair on a busy machine, where timing one after the other
+    could catch one call in a quiet moment and the next in a busy one.
+
+    Args:
+      calls: a name for each call, and a function of no arguments that
+        makes it (``functools.partial(f, x)`` or ``lambda: f(x)``).
+      repeat: how many rounds to take (at least 1).
+      number: calls per sample (raise it for calls of a few microseconds).
+
+    Returns:
+      A :class:`Timing` for each name, in the order of ``calls``.
+
+    Examples:
+      >>> timings = race({"sum": lambda: sum(range(1000)),
+      ...                 "len": lambda: len(range(1000))}, repeat=3)
+      >>> list(timings), len(timings["sum"].samples)
+      (['sum', 'len'], 3)
+    """
+    if not isinstance(calls, Mapping):
+        raise TypeError("calls must be a mapping from names to functions "
+                        f"of no arguments, got {_validate.describe(calls)}")
+    if not calls:
+        raise ValueError("calls must name at least one call, got an empty "
+                         "mapping")
+    for name, call in calls.items():
+        if not isinstance(name, str):
+            raise TypeError("calls must be keyed by names (str), got the "
+                            f"key {_validate.describe(name)}")
+        if not callable(call):
+            raise TypeError(f"calls[{name!r}] must be callable (a function "
+                            "of no arguments), got "
+                            f"{_validate.describe(call)}")
+    repeat = _validate.positive_int(repeat, "repeat")
+    number = _validate.positive_int(number, "number")
+
+    first = {name: _sample(call, 1) for name, call in calls.items()}
+    samples: dict[str, list[float]] = {name: [] for name in calls}
     for _ in range(repeat):
-        start = time.perf_counter()
-        for _ in range(number):
-            jax.block_until_ready(fn(*args, **kwargs))
-        samples.append((time.perf_counter() - start) / number)
-    return Timing(first, tuple(samples))
+        for name, call in calls.items():
+            samples[name].append(_sample(call, number))
+    return {name: Timing(first[name], tuple(samples[name]))
+            for name in calls}
