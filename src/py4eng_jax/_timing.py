@@ -121,7 +121,7 @@ def race(calls: Mapping[str, Callable[[], Any]], *, repeat: int = 7,
     """Time several calls against each other, sample for sample.
 
     Like :func:`time_it` for each call, but the samples are taken in
-    alternation: round after round, each call once in turn. Load from
+    alternation: round after round, each call's sample in turn. Load from
     elsewhere on the machine, which comes and goes, then slows every
     call alike, and the ratio of two calls' best (or median) samples
     stays fair on a busy machine, where timing one after the other
@@ -129,7 +129,8 @@ def race(calls: Mapping[str, Callable[[], Any]], *, repeat: int = 7,
 
     Args:
       calls: a name for each call, and a function of no arguments that
-        makes it (``functools.partial(f, x)`` or ``lambda: f(x)``).
+        makes it (``functools.partial(f, x)`` or ``lambda: f(x)``; in a
+        comprehension, bind the loop variable: ``lambda n=n: f(n)``).
       repeat: how many rounds to take (at least 1).
       number: calls per sample (raise it for calls of a few microseconds).
 
