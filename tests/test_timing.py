@@ -46,19 +46,23 @@ def test_time_it_compile_time_of_a_jitted_function_is_positive():
     assert timing.compile > 0
 
 
-def test_time_it_blocks_until_the_result_is_ready():
-    """time_it waits for asynchronous work, not only for the dispatch"""
+def slow_computation(seconds: float):
+    """A jitted function whose computation, not its dispatch, takes
+    ``seconds``: its callback runs when the computation runs."""
     def slow_on_host(x):
-        time.sleep(0.1)
+        time.sleep(seconds)
         return x
 
     @jax.jit
     def f(x):
-        # The callback runs when the computation runs, after dispatch.
         return jax.pure_callback(slow_on_host,
                                  jax.ShapeDtypeStruct(x.shape, x.dtype), x)
+    return f
 
-    timing = time_it(f, jnp.ones(3), repeat=2)
+
+def test_time_it_blocks_until_the_result_is_ready():
+    """time_it waits for asynchronous work, not only for the dispatch"""
+    timing = time_it(slow_computation(0.1), jnp.ones(3), repeat=2)
     assert timing.best >= 0.1
 
 
@@ -160,16 +164,7 @@ def test_race_keeps_each_calls_times_apart():
 
 def test_race_blocks_until_the_result_is_ready():
     """like time_it, race stops the clock when the work is done"""
-    def slow_on_host(x):
-        time.sleep(0.05)
-        return x
-
-    @jax.jit
-    def f(x):
-        return jax.pure_callback(slow_on_host,
-                                 jax.ShapeDtypeStruct(x.shape, x.dtype), x)
-
-    x = jnp.ones(3)
+    f, x = slow_computation(0.05), jnp.ones(3)
     timings = race({"f": lambda: f(x), "tuple": lambda: (x, f(x))}, repeat=2)
     assert timings["f"].best >= 0.05
     assert timings["tuple"].best >= 0.05
