@@ -338,9 +338,31 @@ def test_numpy_on_a_global_array_fails(two_processes):
     assert "np.asarray(X) fails: RuntimeError" in two_processes.outputs[0]
 
 
-def test_gloo_lines_are_left_out(two_processes):
-    """Gloo's connection messages are not in the outputs"""
-    assert not any("[Gloo]" in out for out in two_processes.outputs)
+def test_gloo_messages_go_with_the_errors(two_processes):
+    """Gloo's connection messages are in the errors, none in the outputs"""
+    for out, err in zip(two_processes.outputs, two_processes.errors):
+        assert "[Gloo]" not in out and "peer ranks" not in out
+        assert "[Gloo] Rank" in err
+
+
+def test_native_output_is_kept_apart_from_print(tmp_path, monkeypatch):
+    """what C code writes to descriptor 1 goes to errors, print to outputs;
+    the module sees its own arguments, as under `python -m`"""
+    import os
+
+    from py4eng_jax import run_processes
+    (tmp_path / "py4eng_native_printer.py").write_text(
+        "import os, sys\n"
+        "print('from python', sys.argv[1])\n"
+        "os.write(1, b'from native code\\n')\n"
+        "print('after')\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
+        [str(tmp_path), os.environ.get("PYTHONPATH", "")]))
+    run = run_processes("py4eng_native_printer", num_processes=2, timeout=60)
+    assert run.returncodes == (0, 0), run.errors
+    for out, err in zip(run.outputs, run.errors):
+        assert out == "from python --coordinator\nafter\n"
+        assert err == "from native code\n"
 
 
 def test_run_processes_times_out(tmp_path, monkeypatch):

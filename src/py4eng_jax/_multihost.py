@@ -7,6 +7,15 @@ cluster on one machine: it picks a free port on 127.0.0.1, starts the
 processes of :mod:`py4eng_jax.multihost_demo` (or another module with the
 same command line) at the same time, waits for all of them with a
 timeout, and returns their output.
+
+What Python prints and what native libraries print are kept apart. Gloo,
+which carries JAX's collectives between processes on a CPU, writes a
+connection message per device straight to the standard output, from
+several threads at once, so its messages can come cut and interleaved.
+Each process therefore starts through a small bootstrap
+(:data:`_BOOTSTRAP`) that keeps ``sys.stdout`` on the real standard output
+and sends file descriptor 1, where C and C++ code write, to the standard
+error.
 """
 
 from __future__ import annotations
@@ -36,10 +45,11 @@ class ProcessRun(NamedTuple):
     """What :func:`run_processes` returns, one entry per process."""
 
     outputs: tuple[str, ...]
-    """What each process printed (stdout), Gloo's connection lines left
-    out."""
+    """What each process printed from Python (``sys.stdout``)."""
     errors: tuple[str, ...]
-    """What each process wrote to stderr (warnings, tracebacks)."""
+    """What each process wrote to stderr (warnings, tracebacks), and what
+    its native libraries wrote to the standard output (Gloo's connection
+    messages)."""
     returncodes: tuple[int, ...]
     """Each process's exit status; 0 when it succeeded."""
     result: dict | None
@@ -55,8 +65,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _is_gloo_line(line: str) -> bool:
-    return line.startswith("[Gloo] ")
+# Run as `python -c _BOOTSTRAP MODULE ARGS...`: Python's print keeps the
+# real standard output (a new file on a copy of descriptor 1, line
+# buffered), descriptor 1 itself becomes a copy of the standard error, and
+# then MODULE runs as `python -m MODULE ARGS...` would run it.
+_BOOTSTRAP = """\
+import os, runpy, sys
+sys.stdout = open(os.dup(1), "w", buffering=1, encoding="utf-8")
+os.dup2(2, 1)
+module = sys.argv[1]
+del sys.argv[1]
+runpy.run_module(module, run_name="__main__", alter_sys=True)
+"""
 
 
 def run_processes(module: str = "py4eng_jax.multihost_demo", *,
@@ -67,7 +87,10 @@ def run_processes(module: str = "py4eng_jax.multihost_demo", *,
     Process ``i`` gets ``--coordinator 127.0.0.1:PORT --num-processes N
     --process-id i --devices D --result PATH``, the command line of
     :mod:`py4eng_jax.multihost_demo`. All start at once: each one waits in
-    ``jax.distributed.initialize`` until all have joined.
+    ``jax.distributed.initialize`` until all have joined. What a process
+    prints from Python comes back in ``outputs``; what its native libraries
+    write to the standard output (Gloo's messages) comes back in
+    ``errors``, with its standard error.
 
     Args:
       module: the module to run; it must accept the arguments above.
@@ -115,7 +138,7 @@ def run_processes(module: str = "py4eng_jax.multihost_demo", *,
                     open(pathlib.Path(tmp) / f"err{i}.txt", "w+"))
                 logs.append((out, err))
                 procs.append(subprocess.Popen(
-                    [sys.executable, "-m", module,
+                    [sys.executable, "-c", _BOOTSTRAP, module,
                      "--coordinator", f"127.0.0.1:{port}",
                      "--num-processes", str(num_processes),
                      "--process-id", str(i),
@@ -146,9 +169,7 @@ def run_processes(module: str = "py4eng_jax.multihost_demo", *,
                 out.flush()
                 err.flush()
         seconds = time.perf_counter() - start
-        outputs = tuple("".join(
-            line for line in _read(out).splitlines(keepends=True)
-            if not _is_gloo_line(line)) for out, _ in logs)
+        outputs = tuple(_read(out) for out, _ in logs)
         errors = tuple(_read(err) for _, err in logs)
         result = (json.loads(result_path.read_text(encoding="utf-8"))
                   if result_path.exists() else None)
