@@ -213,6 +213,11 @@ SIDEBAR_JS = """() => {
 }"""
 THEME_JS = """() => ({theme: document.documentElement.dataset.theme,
   background: getComputedStyle(document.body).backgroundColor})"""
+# Wait until every CSS transition and animation running now has ended: a
+# solution fades in, and axe-core measured its text's contrast half-way
+# (#b66eac, 3.39:1, for the theme's #912583 code colour) and failed.
+SETTLED_JS = """() => Promise.all(document.getAnimations().map(
+  a => a.finished.catch(() => null))).then(() => true)"""
 
 
 def luminance(css_color: str) -> float:
@@ -320,6 +325,7 @@ async def _open_solutions(page) -> list[dict]:
                       "shown_after": after,
                       "code_cells": await solution.locator(
                           ".cell_input").count()})
+    await page.evaluate(SETTLED_JS)   # the fade-in ends before axe looks
     return found
 
 
@@ -352,6 +358,7 @@ async def _switch_to_dark(page) -> dict:
         if (await page.evaluate(THEME_JS))["theme"] == "dark":
             break
         await button.click()
+    await page.evaluate(SETTLED_JS)
     themes["dark"] = await page.evaluate(THEME_JS)
     return themes
 
