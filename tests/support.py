@@ -3,6 +3,7 @@ puts tests/ and tools/ on the path)."""
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 import os
@@ -12,6 +13,14 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 NO_NETWORK = ROOT / "tools" / "no_network"
+
+
+@functools.cache
+def parsed_html(path: pathlib.Path):
+    """The HTML file at ``path``, parsed once a session (a built page is
+    read by many tests). Shared: read it, never change it."""
+    import bs4
+    return bs4.BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
 def load_network_guard():

@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from book_files import ROOT, notebook_mds, toc_entries
+from support import parsed_html
 
 pytestmark = pytest.mark.build
 
@@ -29,8 +30,8 @@ EXTERNAL = re.compile(r"^([a-z][a-z0-9+.-]*:)?//", re.I)
 
 
 def soup(html_dir, page) -> bs4.BeautifulSoup:
-    return bs4.BeautifulSoup((html_dir / page).read_text(encoding="utf-8"),
-                             "html.parser")
+    """The page, parsed once for all the tests here (not to be changed)."""
+    return parsed_html(html_dir / page)
 
 
 def article(html_dir, page) -> bs4.Tag:

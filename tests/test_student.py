@@ -15,7 +15,6 @@ import subprocess
 import symtable
 import sys
 
-import bs4
 import jupytext
 import nbformat
 import pytest
@@ -24,6 +23,7 @@ from IPython.core.inputtransformer2 import TransformerManager
 import student_notebooks
 from book_files import ROOT, notebook_mds, toc_entries
 from student_notebooks import strip_solutions
+from support import parsed_html
 
 CHAPTERS = [md for md in notebook_mds()
             if md.relative_to(ROOT).with_suffix("").as_posix()
@@ -36,8 +36,7 @@ def page_of(md: pathlib.Path) -> str:
 
 
 def text_of(html_dir: pathlib.Path, page: str) -> str:
-    html = (html_dir / page).read_text(encoding="utf-8")
-    return bs4.BeautifulSoup(html, "html.parser").find("article").get_text()
+    return parsed_html(html_dir / page).find("article").get_text()
 
 
 def solution_only_lines(md: pathlib.Path) -> list[str]:
@@ -100,10 +99,8 @@ def test_student_pages_have_no_solution(student_book, built_book, md):
 def test_student_pages_keep_the_exercises(student_book, built_book, md):
     """the exercises and their stub cells are all in a student's page"""
     def exercises(html_dir):
-        html = (html_dir / page_of(md)).read_text(encoding="utf-8")
-        soup = bs4.BeautifulSoup(html, "html.parser")
-        return [e.get_text(" ", strip=True)[:200]
-                for e in soup.select("div.exercise")]
+        return [e.get_text(" ", strip=True)[:200] for e in
+                parsed_html(html_dir / page_of(md)).select("div.exercise")]
 
     assert exercises(student_book[0]) == exercises(built_book[0]) != []
 
