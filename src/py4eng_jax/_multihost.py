@@ -10,7 +10,7 @@ timeout, and returns their output.
 
 What Python prints and what native libraries print are kept apart. Gloo,
 which carries JAX's collectives between processes on a CPU, writes a
-connection message per device straight to the standard output, from
+connection message for each device straight to the standard output, from
 several threads at once, so its messages can come cut and interleaved.
 Each process therefore starts through a small bootstrap
 (:data:`_BOOTSTRAP`) that keeps ``sys.stdout`` on the real standard output
