@@ -25,8 +25,9 @@ environment the cluster provides.
 
 Between processes on a CPU, JAX sends the collectives (the all-reduce of
 the gradients) through the Gloo library, which prints a line for each
-device whenever a group of devices connects; :func:`py4eng_jax.run_processes` returns those lines
-with the standard error, apart from what the script prints.
+device whenever a group of devices connects;
+:func:`py4eng_jax.run_processes` returns those lines with the standard
+error, apart from what the script prints.
 """
 
 from __future__ import annotations
