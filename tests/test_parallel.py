@@ -390,3 +390,19 @@ def test_run_processes_checks_its_arguments(kwargs, error, match):
     from py4eng_jax import run_processes
     with pytest.raises(error, match=match):
         run_processes(**kwargs)
+
+
+def test_launch_shows_what_a_failed_process_wrote(monkeypatch, capsys):
+    """--launch prints each process's output, and the stderr of a process
+    that failed, with its exit status"""
+    from py4eng_jax import _multihost, multihost_demo
+    run = _multihost.ProcessRun(
+        outputs=("report 0\n", "report 1\n"),
+        errors=("[Gloo] fine\n", "Traceback: boom\n"),
+        returncodes=(0, 3), result=None, seconds=1.0)
+    monkeypatch.setattr(_multihost, "run_processes", lambda **kw: run)
+    assert multihost_demo.main(["--launch"]) == 3
+    out, err = capsys.readouterr()
+    assert out == "--- process 0 ---\nreport 0\n--- process 1 ---\nreport 1\n"
+    assert err == ("--- process 1 failed (exit status 3) ---\n"
+                   "Traceback: boom\n\n")

@@ -73,6 +73,10 @@ def main(argv=None) -> int:
         for i, out in enumerate(run.outputs):
             print(f"--- process {i} ---")
             print(out, end="")
+        for i, (code, err) in enumerate(zip(run.returncodes, run.errors)):
+            if code:   # what went wrong, from the process's stderr
+                print(f"--- process {i} failed (exit status {code}) ---\n"
+                      f"{err}", file=sys.stderr)
         return max(run.returncodes)
 
     import jax
