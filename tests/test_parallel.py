@@ -345,19 +345,24 @@ def test_gloo_messages_go_with_the_errors(two_processes):
         assert "[Gloo] Rank" in err
 
 
+def importable_module(tmp_path, monkeypatch, name: str, source: str):
+    """Write module ``name`` in tmp_path, on the PYTHONPATH of the
+    processes that run_processes starts."""
+    import os
+    (tmp_path / f"{name}.py").write_text(source)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
+        [str(tmp_path), os.environ.get("PYTHONPATH", "")]))
+
+
 def test_native_output_is_kept_apart_from_print(tmp_path, monkeypatch):
     """what C code writes to descriptor 1 goes to errors, print to outputs;
     the module sees its own arguments, as under `python -m`"""
-    import os
-
     from py4eng_jax import run_processes
-    (tmp_path / "py4eng_native_printer.py").write_text(
-        "import os, sys\n"
-        "print('from python', sys.argv[1])\n"
-        "os.write(1, b'from native code\\n')\n"
-        "print('after')\n")
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
-        [str(tmp_path), os.environ.get("PYTHONPATH", "")]))
+    importable_module(tmp_path, monkeypatch, "py4eng_native_printer",
+                      "import os, sys\n"
+                      "print('from python', sys.argv[1])\n"
+                      "os.write(1, b'from native code\\n')\n"
+                      "print('after')\n")
     run = run_processes("py4eng_native_printer", num_processes=2, timeout=60)
     assert run.returncodes == (0, 0), run.errors
     for out, err in zip(run.outputs, run.errors):
@@ -367,13 +372,9 @@ def test_native_output_is_kept_apart_from_print(tmp_path, monkeypatch):
 
 def test_run_processes_times_out(tmp_path, monkeypatch):
     """processes that do not finish in time are killed: TimeoutError"""
-    import os
-
     from py4eng_jax import run_processes
-    (tmp_path / "py4eng_sleeper.py").write_text(
-        "import time\ntime.sleep(120)\n")
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
-        [str(tmp_path), os.environ.get("PYTHONPATH", "")]))
+    importable_module(tmp_path, monkeypatch, "py4eng_sleeper",
+                      "import time\ntime.sleep(120)\n")
     with pytest.raises(TimeoutError, match=r"did not all finish within"):
         run_processes("py4eng_sleeper", num_processes=2, timeout=1)
 
