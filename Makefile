@@ -13,6 +13,10 @@
 #                  _build/bench/results.json and speedups.png
 #   make bench-publish  copy that run to book/pages/bench-results.json,
 #                  the snapshot the status page shows (then commit it)
+#   make assignments  nbgrader assignments, one per chapter (points:
+#                  course/points.toml): _build/course/release/
+#   make grade SUBMISSIONS=DIR  grade DIR/STUDENT/NAME/NAME.ipynb:
+#                  _build/course/grades.csv and feedback/
 #   make clean     remove _build and caches (keeps .venv; `make distclean`)
 
 SHELL := /bin/bash
@@ -25,7 +29,8 @@ STAMP  := $(VENV)/.installed
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 
 .PHONY: help book test notebooks lab clean distclean check-python check-sources \
-        book-student student-notebooks bench bench-publish
+        book-student student-notebooks bench bench-publish \
+        assignments grade
 
 help:
 	@sed -n '2,/^$$/p' Makefile | sed 's/^# \{0,1\}//'
@@ -74,6 +79,16 @@ book-student: $(STAMP) check-sources
 # For an instructor to hand out: each chapter without solutions or outputs.
 student-notebooks: $(STAMP) check-sources
 	$(PY) tools/student_notebooks.py
+
+# A course on nbgrader (tools/course.py; the page "Teaching with this
+# book"). POINTS= another points table, COURSE= another course folder.
+COURSE_ARGS = $(if $(POINTS),--points "$(POINTS)") $(if $(COURSE),--course "$(COURSE)")
+
+assignments: $(STAMP) check-sources
+	$(PY) tools/course.py assignments $(COURSE_ARGS)
+
+grade: $(STAMP)
+	$(PY) tools/course.py grade "$(SUBMISSIONS)" $(COURSE_ARGS)
 
 # A benchmark, not a test: it reports, it never fails for a slow machine.
 bench: $(STAMP)
