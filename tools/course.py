@@ -195,7 +195,8 @@ def read_exercises(md: pathlib.Path) -> dict:
             raise CourseError(f"{md}: exercise {ex['label']} needs a stub "
                               f"cell and a solution")
         call = _CHECK_CALL.search(ex["stub"])
-        ex["fn"] = call["fn"] if call else None
+        defined = re.search(r"^(?:def|class) (\w+)", ex["stub"], re.M)
+        ex["fn"] = call["fn"] if call else (defined and defined.group(1))
         ex["checker"] = (f"{imports.get(call['alias'], call['alias'])}:"
                          f"{call['checker']}" if call else None)
         ex["stub"] = _without_checks(ex["stub"]).rstrip() + "\n"
