@@ -18,13 +18,14 @@ import subprocess
 
 import nbformat
 import pytest
+from bench_grading import ANSWERS, release_notebook, write_submission
 
 import course
-from bench_grading import ANSWERS, release_notebook, write_submission
-from book_files import ROOT
+from book_files import ROOT, notebook_mds
 
 CHAPTER = "numpy-differences"
 EX1, EX2, EX3 = (f"{CHAPTER}-ex{n}" for n in (1, 2, 3))
+BOOK_POINTS = ROOT / "course" / "points.toml"
 PRIVATE = ROOT / "examples" / "private_course" / "points.toml"
 PAGE = ROOT / "book" / "pages" / "teaching.md"
 
@@ -76,8 +77,8 @@ EXPECTED = [
     ("s01-correct", EX2, "2", "2", "correct"),
     ("s01-correct", EX3, "2", "2", "correct"),
     ("s02-partly", EX1, "2.4", "3", "partial"),
-    ("s02-partly", EX2, "1", "2", "partial"),
-    ("s02-partly", EX3, "0.5", "2", "partial"),
+    ("s02-partly", EX2, "0.57", "2", "partial"),
+    ("s02-partly", EX3, "0.67", "2", "partial"),
     ("s03-wrong", EX1, "0", "3", "wrong"),
     ("s03-wrong", EX2, "0", "2", "wrong"),
     ("s03-wrong", EX3, "0", "2", "wrong"),
@@ -132,7 +133,14 @@ def graded(tmp_path_factory):
     """The course built and the class graded with the page's commands."""
     tmp = tmp_path_factory.mktemp("course")
     folder, submissions = tmp / "course", tmp / "submissions"
-    make("assignments", f"COURSE={folder}")
+    # The book's points table, with one chapter: counting the criteria
+    # runs each chapter's solutions, which takes a while.
+    table = tmp / "points.toml"
+    table.write_text(re.sub(
+        r"^assignments = \[.*?\]", f'assignments = ["{CHAPTER}"]',
+        BOOK_POINTS.read_text(encoding="utf-8"), flags=re.S | re.M),
+        encoding="utf-8")
+    make("assignments", f"POINTS={table}", f"COURSE={folder}")
     release = release_notebook(folder, CHAPTER)
     for student, (answers, cells) in CLASS.items():
         write_submission(release, submissions / student / CHAPTER /
@@ -144,7 +152,8 @@ def graded(tmp_path_factory):
     bad.mkdir(parents=True)
     (bad / f"{CHAPTER}.ipynb").write_text('{"hello": 1}', encoding="utf-8")
     (submissions / "s12-missing").mkdir()
-    make("grade", f"SUBMISSIONS={submissions}", f"COURSE={folder}")
+    make("grade", f"POINTS={table}", f"SUBMISSIONS={submissions}",
+         f"COURSE={folder}")
     return folder
 
 
@@ -168,13 +177,34 @@ def test_feedback_shows_the_hint(graded, student):
 
 def test_course_folder_layout(graded):
     """make assignments writes nbgrader's layout: config, source and
-    release notebooks of every chapter with exercises, and a database
-    file"""
+    release notebooks, and the database as a file in the course folder"""
     assert (graded / "nbgrader_config.py").exists()
     assert (graded / "gradebook.db").exists()
-    for md in course.load_points()["sources"]:
-        for kind in ("source", "release"):
-            assert (graded / kind / md.stem / f"{md.stem}.ipynb").exists()
+    for kind in ("source", "release"):
+        assert (graded / kind / CHAPTER / f"{CHAPTER}.ipynb").exists()
+
+
+def test_every_chapter_makes_an_assignment():
+    """the book's points table names every chapter, and each gives an
+    assignment: every exercise with an answer and a test cell, and only
+    the set-up cells its solutions need"""
+    points = course.load_points()
+    chapters = sorted(md.stem for md in points["sources"])
+    assert chapters == sorted(md.stem for md in notebook_mds())
+    for md in points["sources"]:
+        nb = course.source_notebook(md, points)
+        ids = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells]
+        labels = [e["label"] for e in course.read_exercises(md)[
+            "exercises"]]
+        assert labels and all(f"{x}-test" in ids for x in labels), md
+        n_setup = len([i for i in ids if i.startswith("setup-")])
+        n_chapter = len(jupytext_cells(md))
+        assert 1 <= n_setup < n_chapter / 2, (md, n_setup, n_chapter)
+
+
+def jupytext_cells(md):
+    import jupytext
+    return [c for c in jupytext.read(md).cells if c.cell_type == "code"]
 
 
 def test_answer_and_test_cells(graded):

@@ -38,6 +38,7 @@ import os
 import pathlib
 import re
 import shutil
+import signal
 import subprocess
 import symtable
 import sys
@@ -50,7 +51,7 @@ from book_files import BOOK, ROOT
 
 POINTS = ROOT / "course" / "points.toml"
 COURSE = ROOT / "_build" / "course"
-# Submissions graded at once (each its own nbgrader process and kernel).
+# nbgrader processes grading at once, each a share of the class.
 WORKERS = 2
 COLUMNS = ("student", "assignment", "exercise", "score", "max_score",
            "status")
@@ -274,14 +275,56 @@ def _meta(grade_id: str, *, solution=False, grade=False, locked=False,
 
 
 def test_cell_source(label: str, fn: str, points: float,
-                     checker: str) -> str:
+                     checker: str, criteria: int | None = None) -> str:
     """The locked test cell of an exercise."""
+    counted = f", criteria={criteria}" if criteria else ""
     return (
         "# Locked test cell: it checks your answer with the book's checker,\n"
         "# loaded afresh from the package's files, and prints your grade.\n"
         "from py4eng_jax import grading\n\n"
-        f"grading.grade({label!r}, {fn!r}, globals(), points={points:g},\n"
+        f"grading.grade({label!r}, {fn!r}, globals(), points={points:g}"
+        f"{counted},\n"
         f"              checker={checker!r})")
+
+
+def count_criteria(nb: nbformat.NotebookNode, folder: pathlib.Path,
+                   points: dict) -> dict[str, int]:
+    """Run the source notebook (the book's solutions) in a kernel; each
+    exercise must pass its checker, whose criteria are counted. Returns
+    the counts by label."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    saved = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        points["pythonpath"] + ([saved] if saved else []))
+    try:
+        run = nbformat.from_dict(nb)
+        NotebookClient(run, timeout=points["cell_timeout"],
+                       kernel_name="python3",
+                       resources={"metadata": {"path": str(folder)}}
+                       ).execute()
+    except CellExecutionError as err:
+        raise CourseError(f"{folder.name}: the source notebook (the "
+                          f"book's solutions) fails: {err}") from None
+    finally:
+        if saved is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = saved
+    counts = {}
+    for cell in run.cells:
+        grade_id = cell.metadata["nbgrader"]["grade_id"]
+        if not grade_id.endswith("-test"):
+            continue
+        label = grade_id[:-len("-test")]
+        text = "".join(o.get("text", "") for o in cell.outputs)
+        found = re.search(r"\(correct, (\d+) of \d+ criteria\)", text)
+        if not found:
+            raise CourseError(f"{label}: the book's solution does not pass "
+                              f"its checker:\n{text}")
+        counts[label] = int(found.group(1))
+    return counts
 
 
 def source_notebook(md: pathlib.Path, points: dict) -> nbformat.NotebookNode:
@@ -372,16 +415,25 @@ def nbgrader(course: pathlib.Path, action: str, assignment: str,
     """Run nbgrader's ``action`` (generate_assignment: of the assignments
     ``names``; autograde, generate_feedback: of ``assignment`` for the
     students ``names``) in the course folder, with the venv's tools
-    (alembic) on PATH and the private checkers on PYTHONPATH."""
+    (alembic) on PATH and the private checkers on PYTHONPATH. Past
+    ``timeout`` seconds the process and its kernels are killed and
+    :class:`subprocess.TimeoutExpired` raised."""
     env = dict(os.environ)
     bin_dir = str(pathlib.Path(sys.executable).parent)
     env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
     env["PYTHONPATH"] = os.pathsep.join(
         points["pythonpath"] + [p for p in [env.get("PYTHONPATH")] if p])
-    return subprocess.run(
+    proc = subprocess.Popen(
         [sys.executable, "-c", _API, action, assignment, *names],
-        cwd=course, env=env, capture_output=True, text=True,
-        timeout=timeout)
+        cwd=course, env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # nbgrader and its kernels
+        proc.communicate()
+        raise
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
 def write_assignments(points: dict, course: pathlib.Path = COURSE) -> list:
@@ -403,11 +455,18 @@ def write_assignments(points: dict, course: pathlib.Path = COURSE) -> list:
         folder = course / "source" / name
         folder.mkdir(parents=True)
         nb = source_notebook(md, points)
+        counts = count_criteria(nb, folder, points)
+        for cell in nb.cells:
+            meta = cell.metadata["nbgrader"]
+            label = meta["grade_id"][:-len("-test")]
+            if meta.get("grade") and label in counts:
+                cell.source = cell.source.replace(
+                    f"points={meta['points']:g},",
+                    f"points={meta['points']:g}, "
+                    f"criteria={counts[label]},")
         nbformat.write(nb, folder / f"{name}.ipynb")
-        labels = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells
-                  if c.metadata["nbgrader"].get("solution")]
-        report.append(f"   release/{name}/{name}.ipynb: "
-                      f"{', '.join(labels)}")
+        report.append(f"   release/{name}/{name}.ipynb: " + ", ".join(
+            f"{label} ({n} criteria)" for label, n in counts.items()))
     names = [md.stem for md in points["sources"]]
     done = nbgrader(course, "generate_assignment", "", names, points=points)
     if done.returncode:
@@ -570,21 +629,36 @@ def grade_class(submissions: pathlib.Path, points: dict,
 
 
 def _autograde(course, assignment, students, points, n_cells) -> None:
-    """nbgrader autograde, one student at a time, each bounded as a whole:
-    every cell may use the cell timeout, plus a minute to start."""
+    """nbgrader autograde. Each of WORKERS processes grades a share of
+    the class; each notebook is bounded as a whole (every cell may use
+    the cell timeout, plus a minute to start). A share that runs past its
+    bound is killed, and its students not yet graded are graded one by
+    one, each with its own bound; one still past it gets no autograded
+    notebook (status ``error``)."""
     bound = 60 + n_cells * points["cell_timeout"]
 
-    def one(student):
-        try:
-            nbgrader(course, "autograde", assignment, [student],
-                     points=points, timeout=bound)
-        except subprocess.TimeoutExpired:
-            shutil.rmtree(course / "autograded" / student / assignment,
-                          ignore_errors=True)
+    def done(student):
+        return (course / "autograded" / student / assignment /
+                f"{assignment}.ipynb").exists()
 
-    # Two at a time: a student's notebook mostly waits on one core.
+    def share(names):
+        try:
+            nbgrader(course, "autograde", assignment, names, points=points,
+                     timeout=bound * len(names))
+        except subprocess.TimeoutExpired:
+            for student in [s for s in names if not done(s)]:
+                shutil.rmtree(course / "autograded" / student / assignment,
+                              ignore_errors=True)
+                try:
+                    nbgrader(course, "autograde", assignment, [student],
+                             points=points, timeout=bound)
+                except subprocess.TimeoutExpired:
+                    shutil.rmtree(course / "autograded" / student /
+                                  assignment, ignore_errors=True)
+
+    shares = [students[i::WORKERS] for i in range(WORKERS)]
     with concurrent.futures.ThreadPoolExecutor(WORKERS) as pool:
-        list(pool.map(one, students))
+        list(pool.map(share, [s for s in shares if s]))
 
 
 def _scores(course, assignment, students, exercises, tampered) -> dict:

@@ -1,10 +1,12 @@
 """A lecturer's own checker, kept out of the public book and package.
 
-It is built on the book's checker machinery (``py4eng_jax._checking``): the
-``checker`` decorator gives the deadline, the capped while loops and the
-"not attempted" and crash hints; ``call``, ``same_values`` and
-``jittable`` do the comparing. Students never get this file: the grader
-finds it through ``pythonpath`` in this folder's points table.
+It is built on the book's checker machinery
+(``py4eng_jax.check._framework``): the ``checker`` decorator gives the
+deadline, the capped while loops, the "not attempted" and crash hints and
+the count of criteria passed (for partial credit); ``call``,
+``same_values`` and ``jittable`` do the comparing. Students never get
+this file: the grader finds it through ``pythonpath`` in this folder's
+points table.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import jax.numpy as jnp
 import numpy as np
 
-from py4eng_jax._checking import call, checker, jittable, same_values
+from py4eng_jax.check._framework import call, checker, jittable, same_values
 
 __all__ = ["spring_energy"]
 

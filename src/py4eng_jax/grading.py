@@ -4,8 +4,9 @@
 A test cell made by ``make assignments`` reads::
 
     from py4eng_jax import grading
-    grading.grade("numpy-differences-ex1", "tribonacci", points=3.0,
-                  checker="py4eng_jax.check:tribonacci", globals())
+    grading.grade("numpy-differences-ex1", "tribonacci", globals(),
+                  points=3, criteria=5,
+                  checker="py4eng_jax.check:tribonacci")
 
 :func:`grade` does not trust the names in the student's notebook. It loads
 a fresh copy of the checker's module (and of ``py4eng_jax``) from the files
@@ -163,23 +164,30 @@ def _status(feedback, passed: int, total: int) -> str:
     return "partial" if passed > 0 else "wrong"
 
 
-def _counts(feedback) -> tuple[int, int]:
-    """Criteria passed and tested, from the feedback (a checker without
-    counts has one criterion: the whole exercise)."""
-    total = getattr(feedback, "total", None) or 1
-    passed = getattr(feedback, "criteria_passed", None)
-    if passed is None:
-        passed = total if getattr(feedback, "status", "") == "pass" else 0
-    return min(int(passed), int(total)), int(total)
+def _counts(feedback, criteria: int | None) -> tuple[int, int]:
+    """Criteria passed and tested. A pass passes them all. A failing
+    check stops at its first failure, so it passed at most all but one
+    of the ``criteria`` the book's solution passes (the count that
+    ``make assignments`` wrote into the test cell); without a count, the
+    exercise is one criterion."""
+    passed = getattr(feedback, "criteria_passed", None) or 0
+    if getattr(feedback, "status", "") == "pass":
+        total = getattr(feedback, "criteria_total", None) or criteria or 1
+        return total, total
+    if not criteria:
+        return 0, 1
+    return min(int(passed), criteria - 1), criteria
 
 
 def grade(label: str, name: str, namespace: dict, *, points: float,
-          checker: str) -> float:
+          checker: str, criteria: int | None = None) -> float:
     """Check the student's ``name`` with ``checker``; print the hint and
     the grade; return the score (nbgrader's partial credit).
 
     ``checker`` is ``"module:function"``, e.g.
-    ``"py4eng_jax.check:tribonacci"`` or a lecturer's own module.
+    ``"py4eng_jax.check:tribonacci"`` or a lecturer's own module;
+    ``criteria``: how many criteria the checker tests (the points are
+    shared equally among them).
     """
     points = float(points)
     checker_name = checker.partition(":")[2]
@@ -199,7 +207,7 @@ def grade(label: str, name: str, namespace: dict, *, points: float,
             warnings.catch_warnings():
         warnings.simplefilter("ignore")
         feedback = check_fn(fn)
-    passed, total = _counts(feedback)
+    passed, total = _counts(feedback, criteria)
     status = _status(feedback, passed, total)
     score = round(points * passed / total, 2) if status != "not " \
         "attempted" else 0.0
