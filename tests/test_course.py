@@ -33,7 +33,11 @@ PAGE = ROOT / "book" / "pages" / "teaching.md"
 def make(*args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("MAKE", "MFLAGS"))}
-    proc = subprocess.run(["make", "--no-print-directory", *args], cwd=ROOT,
+    # -o: the environment is this session's; make must not rebuild it
+    # under the running tests (as it would after a change of
+    # requirements or pyproject.toml).
+    proc = subprocess.run(["make", "--no-print-directory", "-o",
+                           ".venv/.installed", *args], cwd=ROOT,
                           env=env, capture_output=True, text=True,
                           timeout=900)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -285,3 +289,101 @@ def test_page_commands_are_tested():
         for arg in args:
             name = arg.split("=")[0]
             assert f'f"{name}=' in here, command
+
+
+# --- The grader's parts, in this process ----------------------------------
+
+
+def test_feedback_counts_default_to_none():
+    """a Feedback made as before carries no criteria counts"""
+    from py4eng_jax.check import Feedback
+    feedback = Feedback("fail", "wrong")
+    assert feedback.criteria_passed is None
+    assert feedback.criteria_total is None
+
+
+def test_checker_counts_criteria_until_the_first_failure():
+    """a checker counts the verdicts that passed before it stopped; a pass
+    counts them all, plus one for the tests that count nothing"""
+    import jax.numpy as jnp
+
+    from py4eng_jax.check._framework import call, checker, same_values
+
+    @checker("double")
+    def double(fn):
+        for x in (1.0, 2.0, 3.0):
+            same_values(call(fn, jnp.float32(x)), 2 * x, what="2x",
+                        shown=f"x = {x}")
+        return "Correct."
+
+    right = double(lambda x: 2 * x)
+    assert (right.criteria_passed, right.criteria_total) == (4, 4)
+    wrong = double(lambda x: jnp.where(x > 2.5, x, 2 * x))
+    assert (wrong.criteria_passed, wrong.criteria_total) == (2, None)
+
+
+def _grade(namespace, capsys, **kw):
+    from py4eng_jax import grading
+    score = grading.grade("numpy-differences-ex2", "huber", namespace,
+                          points=2, criteria=7,
+                          checker="py4eng_jax.check:huber", **kw)
+    return score, capsys.readouterr().out
+
+
+def huber_if(x):
+    if abs(x) <= 1:
+        return 0.5 * x**2
+    return abs(x) - 0.5
+
+
+def test_grade_gives_partial_credit(capsys):
+    """the test cell's score is the share of criteria passed"""
+    from py4eng_jax import check
+    score, out = _grade({"huber": huber_if, "check": check}, capsys)
+    assert score == 0.57
+    assert "(partial, 2 of 7 criteria)" in out
+    assert "not jittable" in out
+
+
+def test_grade_ignores_a_redefined_check(capsys):
+    """a student's own `check` does not take part: reported as tampered"""
+    class FakeCheck:
+        huber = staticmethod(lambda fn: "Correct")
+    score, out = _grade({"huber": huber_if, "check": FakeCheck}, capsys)
+    assert score == 0.0
+    assert "Tampered: the name `check`" in out and "(tampered)" in out
+
+
+def test_grade_ignores_a_patched_checker(capsys, monkeypatch):
+    """a patched py4eng_jax.check.NAME or machinery does not take part:
+    reported as tampered"""
+    import py4eng_jax.check
+    from py4eng_jax.check import _explain
+    monkeypatch.setattr(_explain, "same_values", lambda *a, **k: None)
+    score, out = _grade({"huber": huber_if}, capsys)
+    assert score == 0.0
+    assert "py4eng_jax.check._explain.same_values" in out
+    monkeypatch.undo()
+    monkeypatch.setattr(py4eng_jax.check, "huber", lambda fn: None)
+    score, out = _grade({"huber": huber_if, "check": py4eng_jax.check},
+                        capsys)
+    assert score == 0.0 and "(tampered)" in out
+
+
+def test_grade_leaves_the_kernel_as_it_was(capsys):
+    """loading the fresh checkers does not replace the student's
+    modules"""
+    import sys
+
+    import py4eng_jax.check
+    before = sys.modules["py4eng_jax.check"]
+    _grade({"huber": huber_if}, capsys)
+    assert sys.modules["py4eng_jax.check"] is before is py4eng_jax.check
+
+
+def test_verdicts_written_by_hand_are_found():
+    """a string that mimics the checker's verdict marks the cell; the
+    word in a comment or a name does not"""
+    assert course._writes_verdict("print('✅ Correct: done')")
+    assert course._writes_verdict("x = 'Grade for ex1: 3 of 3 points'")
+    assert not course._writes_verdict("# Correct the sign\ny = 1")
