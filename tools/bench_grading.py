@@ -55,7 +55,7 @@ ANSWERS = {
             "    if abs(x) <= 1:\n"
             "        return 0.5 * x**2\n"
             "    return abs(x) - 0.5\n"),
-        "wrong": "def huber(x):\n    return 0.5 * x**2\n",
+        "wrong": "def huber(x):\n    return jnp.abs(x) - 0.5\n",
     },
     "numpy-differences-ex3": {
         "correct": (

@@ -182,8 +182,8 @@ def read_exercises(md: pathlib.Path) -> dict:
             if "{solution-start}" in cell.source:
                 state = "solution"
             continue
-        if state == "exercise" and current["stub"] is None:
-            current["stub"] = cell.source
+        if state == "exercise":  # the stub: the last code cell before
+            current["stub"] = cell.source  # the solution ("Your turn")
         elif state == "solution":
             current["solution"].append(cell.source)
         elif state == "out" and "raises-exception" not in tags:

@@ -140,9 +140,13 @@ def tampering(namespace: dict, checker_name: str,
             return ("the name `check` in your notebook is not the book's "
                     "checker module (it was redefined)")
         genuine = fresh.get(getattr(check, "__name__", ""))
-        if genuine is None or _differences(check, genuine):
+        if genuine is None:
             return ("the name `check` in your notebook is not the book's "
-                    "checker module (it was redefined or patched)")
+                    "checker module (it was redefined)")
+        changed = _differences(check, genuine)
+        if changed:
+            return (f"{genuine.__name__}.{changed[0]} in your notebook is "
+                    f"not the package's own (it was patched)")
     for name, mod in fresh.items():
         kernel = sys.modules.get(name)
         if kernel is None or kernel is mod:
