@@ -396,6 +396,7 @@ from traitlets.config.loader import PyFileConfigLoader
 config = PyFileConfigLoader("nbgrader_config.py", path=".").load_config()
 api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 action, assignment, names = sys.argv[1], sys.argv[2], sys.argv[3:]
+failed = False
 for name in names:
     if action == "generate_assignment":
         result = api.generate_assignment(name)
@@ -403,9 +404,10 @@ for name in names:
         result = api.autograde(assignment, name, force=True, create=True)
     else:
         result = api.generate_feedback(assignment, name, force=True)
-    if not result["success"]:
-        print(result.get("log", ""), result.get("error", ""))
-        sys.exit(1)
+    if not result["success"]:  # report it, and go on with the others
+        print(name, result.get("log", ""), result.get("error", ""))
+        failed = True
+sys.exit(1 if failed else 0)
 """
 
 
@@ -614,12 +616,15 @@ def grade_class(submissions: pathlib.Path, points: dict,
                              "exercise": label, "score": f"{score:g}",
                              "max_score": f"{max_score:g}",
                              "status": status})
-        if graded:
-            done = nbgrader(course, "generate_feedback", assignment, graded,
-                            points=points)
+        autograded = [s for s in graded if (
+            course / "autograded" / s / assignment /
+            f"{assignment}.ipynb").exists()]
+        if autograded:
+            done = nbgrader(course, "generate_feedback", assignment,
+                            autograded, points=points)
             if done.returncode:
-                raise CourseError(f"nbgrader generate_feedback failed:\n"
-                                  f"{done.stdout}{done.stderr}")
+                print(f"warning: nbgrader generate_feedback:\n"
+                      f"{done.stdout}{done.stderr}", file=sys.stderr)
     with open(course / "grades.csv", "w", newline="",
               encoding="utf-8") as out:
         writer = csv.DictWriter(out, fieldnames=COLUMNS)
