@@ -23,6 +23,12 @@ from .._checking import (
 __all__ = ["running_mean", "newton"]
 
 
+def _word(count: int) -> str:
+    """A count as the messages write it: a word up to ten, else digits."""
+    words = "zero one two three four five six seven eight nine ten".split()
+    return words[count] if 0 <= count < len(words) else str(count)
+
+
 def _expected_running_mean(x) -> np.ndarray:
     x = np.asarray(x, dtype=np.float64)
     return np.cumsum(x) / np.arange(1, len(x) + 1)
@@ -65,8 +71,9 @@ def running_mean(fn) -> str:
         return ("Correct, and jittable, though without lax.scan: a "
                 "vectorized formula is a fine (often faster) answer. For "
                 "practice, try the scan version too.")
-    return ("Correct: your running mean matches for two inputs, works "
-            "under jax.jit, and its lax.scan does not grow with the input.")
+    return (f"Correct: your running mean matches for {_word(len(cases))} "
+            f"inputs, works under jax.jit, and its lax.scan does not grow "
+            f"with the input.")
 
 
 @functools.cache
@@ -168,6 +175,6 @@ def newton(fn) -> str:
             "Your values are right, but there is no lax.while_loop in your "
             "function: write the loop with lax.while_loop, which stops as "
             "soon as its condition turns false")
-    return ("Correct: your newton finds the roots in the expected number "
-            "of steps for six cases, stops at max_iter, and works under "
-            "jax.jit.")
+    return (f"Correct: your newton finds the roots in the expected number "
+            f"of steps for {_word(len(_NEWTON_CASES))} cases, stops at "
+            f"max_iter, and works under jax.jit.")
