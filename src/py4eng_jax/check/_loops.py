@@ -19,14 +19,9 @@ from ._framework import (
     require_array,
     same_values,
 )
+from ._words import count_word
 
 __all__ = ["running_mean", "newton"]
-
-
-def _word(count: int) -> str:
-    """A count as the messages write it: a word up to ten, else digits."""
-    words = "zero one two three four five six seven eight nine ten".split()
-    return words[count] if 0 <= count < len(words) else str(count)
 
 
 def _expected_running_mean(x) -> np.ndarray:
@@ -71,7 +66,7 @@ def running_mean(fn) -> str:
         return ("Correct, and jittable, though without lax.scan: a "
                 "vectorized formula is a fine (often faster) answer. For "
                 "practice, try the scan version too.")
-    return (f"Correct: your running mean matches for {_word(len(cases))} "
+    return (f"Correct: your running mean matches for {count_word(len(cases))} "
             f"inputs, works under jax.jit, and its lax.scan does not grow "
             f"with the input.")
 
@@ -176,5 +171,5 @@ def newton(fn) -> str:
             "function: write the loop with lax.while_loop, which stops as "
             "soon as its condition turns false")
     return (f"Correct: your newton finds the roots in the expected number "
-            f"of steps for {_word(len(_NEWTON_CASES))} cases, stops at "
+            f"of steps for {count_word(len(_NEWTON_CASES))} cases, stops at "
             f"max_iter, and works under jax.jit.")
