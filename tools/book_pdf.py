@@ -183,6 +183,11 @@ def print_pdf(html: pathlib.Path, output: pathlib.Path, edition: str,
             page.wait_for_function(
                 "Array.from(document.images).every(i => i.complete)",
                 timeout=TIMEOUT_MS)
+            broken = page.evaluate(
+                "Array.from(document.images).filter(i => !i.naturalWidth)"
+                ".map(i => i.src)")
+            if broken:
+                raise RuntimeError(f"images that did not load: {broken}")
             page.pdf(path=str(output), format="A4", print_background=True,
                      display_header_footer=True,
                      header_template="<span></span>",
