@@ -13,6 +13,8 @@
 #                  _build/wheel/py4eng_jax-VERSION-py3-none-any.whl
 #   make pdf       the book and the student edition as PDFs, printed by
 #                  Chromium: _build/pdf/py4eng-jax.pdf, py4eng-jax-student.pdf
+#   make colab-cells  rewrite each chapter's Colab cell from _config.yml's
+#                  repository and the student pins (make book does it too)
 #   make bench     speedups and the book's costs on this machine:
 #                  _build/bench/results.json and speedups.png
 #   make bench-publish  copy that run to book/pages/bench-results.json,
