@@ -11,6 +11,7 @@ bottom, also in a fresh environment made of the student set alone.
 from __future__ import annotations
 
 import doctest
+import functools
 import json
 import os
 import pathlib
@@ -58,8 +59,12 @@ def solution_only_lines(md: pathlib.Path) -> list[str]:
             cell.metadata.get("tags", []))
         if hidden:
             continue  # in neither edition's page (a hidden check)
-        if cell.cell_type == "code" and cell.source not in kept:
-            lines += [line.strip() for line in cell.source.splitlines()
+        if cell.cell_type != "code":
+            continue
+        # (A cell the hand-out keeps has its glue calls taken out.)
+        source = student_notebooks.without_glue(cell.source)
+        if source not in kept:
+            lines += [line.strip() for line in source.splitlines()
                       if len(line.strip()) > 15
                       and not line.strip().startswith("#")
                       and line.strip() not in kept]
@@ -234,8 +239,17 @@ def test_hand_out_markdown_is_plain(handed_out, md):
         assert not re.search(r"^\([^()\s]+\)=\s*$", cell.source, re.M)
 
 
+def squeezed(text: str) -> str:
+    """Whitespace collapsed, Sphinx's smart quotes and dashes made plain."""
+    for fancy, plain in (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'),
+                         ("\u201d", '"'), ("\u2013", "--"),
+                         ("\u2014", "---")):
+        text = text.replace(fancy, plain)
+    return " ".join(text.split())
+
+
 def page_text(html: pathlib.Path) -> str:
-    return " ".join(parsed_html(html).find("article").get_text().split())
+    return squeezed(parsed_html(html).find("article").get_text())
 
 
 @pytest.mark.build
@@ -256,9 +270,10 @@ def test_hand_out_shows_the_books_glued_values(handed_out, built_book, md):
     for cell in nb.cells:
         for para in cell.source.split("\n\n") if cell.cell_type == \
                 "markdown" else []:
-            plain = " ".join(para.split())
+            plain = squeezed(para)
             if any(student_notebooks.glued_text(values, n) in plain
-                   for n in names) and not re.search(r"[`$*_#>|\[]", plain):
+                   for n in names) and not re.search(
+                       r"[`$*_#>|\[\\]|^(- |\d+\. )", plain):
                 assert plain in page, plain
 
 
@@ -441,9 +456,20 @@ def solution_fingerprints(md: pathlib.Path) -> list[str]:
         + prose
 
 
+@functools.cache
+def all_fingerprints() -> tuple[str, ...]:
+    """Every chapter's solution text that no chapter shows a student (a
+    line solution-only in one chapter may be ordinary code in another)."""
+    shown = " ".join(" ".join(c.source.split()) for md in CHAPTERS
+                     for c in student_notebooks.student_notebook(md).cells)
+    return tuple(sorted({f for md in CHAPTERS
+                         for f in solution_fingerprints(md)
+                         if f not in shown}))
+
+
 def leaks(folder: pathlib.Path) -> dict[str, list[str]]:
     """Each file under ``folder`` that holds solution text, with what."""
-    needles = sorted({f for md in CHAPTERS for f in solution_fingerprints(md)})
+    needles = all_fingerprints()
     found = {}
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         raw = path.read_bytes().decode("utf-8", errors="ignore")
@@ -537,12 +563,13 @@ RUNNER = textwrap.dedent('''\
                            ).execute()
         except Exception as err:  # the report says which cell failed
             error = f"{type(err).__name__}: {str(err)[-2000:]}"
-        stubs = []
-        for cell in nb.cells:
-            if cell.cell_type == "code" and "# your code here" in cell.source:
-                stubs.append("".join(o.get("text", "") for o in cell.outputs
-                                     if o.get("output_type") == "stream"))
-        last = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
+        def shown(cell):
+            return "".join(o.get("text", "") + o.get("data", {}).get(
+                "text/plain", "") for o in cell.get("outputs", []))
+
+        stubs = [shown(cell) for cell in nb.cells if cell.cell_type == "code"
+                 and "# your code here" in cell.source]
+        last = shown(nb.cells[-1])
         report[path] = {"error": error, "stubs": stubs, "last": last,
                         "seconds": round(time.perf_counter() - start, 1)}
     print("REPORT", json.dumps(report))

@@ -201,6 +201,7 @@ def print_pdf(html: pathlib.Path, output: pathlib.Path, edition: str,
             browser.close()
     finally:
         server.shutdown()
+        server.server_close()
     return page_count(output)
 
 
