@@ -114,7 +114,12 @@ if "google.colab" in sys.modules:
     return text
 
 
-SOURCE = source()
+def __getattr__(name: str) -> str:
+    """``SOURCE``: this repository's cell, read when first asked for (so
+    that importing the module reads no file)."""
+    if name == "SOURCE":
+        return source()
+    raise AttributeError(name)
 
 
 def myst_cell(text: str) -> str:

@@ -377,7 +377,7 @@ def student_notebook(md: pathlib.Path) -> nbformat.NotebookNode:
     text, _ = strip_solutions(md.read_text(encoding="utf-8"))
     nb = jupytext.reads(text, fmt="md:myst")
     ipynb = md.with_suffix(".ipynb")
-    values = glued_values(ipynb) if ipynb.exists() else {}
+    values = glued_values(ipynb) if "{glue" in text else {}
     titles = reference_titles()
     exercises: list[str] = []
     cells = []
