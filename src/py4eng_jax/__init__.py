@@ -62,6 +62,14 @@ from ._sequences import (
 from ._timing import Timing, format_seconds, race, time_it
 from ._tracing import count_traces
 from ._training import FusedResult, TrainResult, train, train_fused, train_with
+from ._truss import (
+    Truss,
+    TrussResponse,
+    ten_bar_truss,
+    truss_solve,
+    truss_stiffness,
+    truss_weight,
+)
 from ._uncertainty import (
     delta_method,
     exceedance,
@@ -120,5 +128,8 @@ __all__ = [
     # the 2-D heat equation, on one device and sharded (chapter heat)
     "stable_dt", "fourier_mode", "heat_step", "simulate",
     "simulate_sharded",
+    # a differentiable plane-truss model, the 10-bar truss (chapter truss)
+    "Truss", "TrussResponse", "truss_stiffness", "truss_solve",
+    "truss_weight", "ten_bar_truss",
     "use_book_style",
 ]
