@@ -28,6 +28,7 @@ Units are the caller's, as long as they are consistent; the 10-bar truss of
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import NamedTuple
 
 import jax
@@ -269,7 +270,13 @@ def truss_stiffness(truss: Truss, areas: ArrayLike) -> jax.Array:
       Array([ 2.5,  0. , -2.5,  0. ], dtype=float32)
     """
     _check_truss(truss)
-    areas = _areas(truss, areas)
+    return _stiffness(truss, _areas(truss, areas))
+
+
+# The geometry is static (a Truss hashes by identity), so each truss is
+# compiled once, and calls outside jit do not run op by op.
+@functools.partial(jax.jit, static_argnums=0)
+def _stiffness(truss: Truss, areas: jax.Array) -> jax.Array:
     axial = truss.youngs_modulus * areas / truss.lengths
     return _assemble(truss, axial, jnp)
 
@@ -311,10 +318,15 @@ def truss_solve(truss: Truss, areas: ArrayLike,
         loads = truss.loads
     else:
         loads = _validate.array(loads, "loads", shape=(n, 2), kind="real")
-    loads = jnp.asarray(loads, dtype=areas.dtype)
+    return _solve(truss, areas, jnp.asarray(loads, dtype=areas.dtype))
+
+
+@functools.partial(jax.jit, static_argnums=0)
+def _solve(truss: Truss, areas: jax.Array, loads: jax.Array
+           ) -> TrussResponse:
+    n = truss.nodes.shape[0]
     free = truss.free_dofs
-    k = truss_stiffness(truss, areas)
-    kff = k[np.ix_(free, free)]
+    kff = _stiffness(truss, areas)[np.ix_(free, free)]
     # K_ff is symmetric positive definite (no mechanism, positive areas).
     factor = jax.scipy.linalg.cho_factor(kff)
     u_free = jax.scipy.linalg.cho_solve(factor, loads.reshape(-1)[free])
