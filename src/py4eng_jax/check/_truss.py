@@ -89,12 +89,32 @@ def _slips(truss, areas, k):
            jnp.maximum(ratios, 0.0))
 
 
+def _close(got, expected) -> bool:
+    """Equal to float32 rounding (the checker may run without float64)."""
+    got, expected = np.asarray(got), np.asarray(expected)
+    return got.shape == expected.shape and np.allclose(
+        got, expected, rtol=1e-4, atol=1e-6 * np.abs(expected).max())
+
+
 @checker("buckling_ratios")
 def buckling_ratios(fn) -> str:
     """Check ``buckling_ratios(truss, areas, k)``: -stress / Euler stress."""
     cases = list(_buckling_cases())
     got_first = None
     for shown, truss, areas, k in cases:
+        if len(truss.members) != 10:
+            beat()
+            try:
+                fn(truss, areas, k)
+            except ValueError as err:
+                if "shape (10,)" in str(err):
+                    raise fail(f"Your function fails for {shown}, with "
+                               f"'{err}': it ignores its truss argument "
+                               f"and solves the 10-bar truss. Take the "
+                               f"stresses and lengths of the truss it is "
+                               f"given") from err
+            except Exception:  # noqa: S110 - call() below explains it
+                pass
         got = call(fn, truss, areas, k)
         value = require_array(got, "The ratios")
         expected = np.asarray(_reference(truss, areas, k))
@@ -109,14 +129,13 @@ def buckling_ratios(fn) -> str:
         if got_first is None:
             got_first = value
         elif (k != cases[0][3] and areas.shape == cases[0][2].shape
-              and np.allclose(value, _reference(truss, areas, 1.0),
-                              rtol=1e-6)):
+              and _close(value, _reference(truss, areas, 1.0))):
             raise fail(f"Your ratios for {shown} are those of k = 1: your "
                        f"function ignores its k argument")
-        if np.allclose(value, expected, rtol=1e-6, atol=1e-9):
+        if _close(value, expected):
             continue
         for hint, slip in _slips(truss, areas, k):
-            if np.allclose(value, np.asarray(slip), rtol=1e-6, atol=1e-9):
+            if _close(value, slip):
                 raise fail(f"{hint}. (For {shown}.)")
         raise fail(f"Wrong ratios for {shown}: expected {fmt(expected)}, "
                    f"got {fmt(value)}. Check the formula "
@@ -132,8 +151,7 @@ def buckling_ratios(fn) -> str:
                    "given (no NumPy conversion, no Python if on a "
                    "stress), so JAX can trace it.", err) from err
     expected_jac = jax.jacfwd(lambda a: _reference(truss, a, k))(areas)
-    if not np.allclose(np.asarray(jac), np.asarray(expected_jac),
-                       rtol=1e-5, atol=1e-9):
+    if not _close(jac, expected_jac):
         raise fail(f"Your ratios are right, but their Jacobian with "
                    f"respect to the areas is not, for {shown}: compute "
                    f"them from the areas you are given, not from a copy "
@@ -174,10 +192,12 @@ def exact_probability(areas, *, node: int = 0, reused: bool = False) -> float:
 
 
 def _designs():
-    """(shown, areas) for the checks: three scalings of the optimum."""
-    for factor in (1.05, 0.97, 1.0):
-        yield (f"areas = {factor:g} x the published optimum",
-               DESIGN * factor)
+    """(shown, areas) for the checks: two uniform designs, where the
+    typical slips give probabilities far from the right one, and the
+    published optimum."""
+    yield "areas = 20.0 everywhere", np.full(10, 20.0)
+    yield "areas = 18.0 everywhere", np.full(10, 18.0)
+    yield "areas = the published optimum (rounded)", DESIGN
 
 
 def _pair(got, shown: str):
@@ -213,7 +233,7 @@ def _compiled(fn):
 @checker("drift_exceedance")
 def drift_exceedance(fn) -> str:
     """Check ``drift_exceedance(key, areas, n)``: (p, se) of a sag > 2 in."""
-    areas0 = jnp.asarray(DESIGN * 1.05)
+    areas0 = jnp.asarray(np.full(10, 20.0))
     small = (jax.random.key(0), areas0, jnp.zeros(64))
     large = (jax.random.key(0), areas0, jnp.zeros(128))
     try:
@@ -246,7 +266,7 @@ def drift_exceedance(fn) -> str:
         p, se = _pair(call(run, jax.random.key(1), jnp.asarray(areas), _N),
                       shown)
         results.append((shown, areas, p, se))
-    if len({p for _, _, p, _ in results}) == 1:
+    if len({p for _, _, p, _ in results}) == 1 and 0 < results[0][2] < 1:
         raise fail("Your function gives the same p for every design: it "
                    "ignores its areas argument. Solve the truss with the "
                    "areas you are given")
