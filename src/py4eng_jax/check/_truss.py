@@ -16,7 +16,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._checking import (
+from .._truss import Truss, ten_bar_truss, truss_solve
+from ._framework import (
     beat,
     call,
     checker,
@@ -28,7 +29,6 @@ from .._checking import (
     require_array,
     require_scalar,
 )
-from .._truss import Truss, ten_bar_truss, truss_solve
 
 __all__ = ["buckling_ratios", "drift_exceedance"]
 
