@@ -10,6 +10,7 @@ standard errors.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import jax
@@ -36,6 +37,13 @@ __all__ = ["buckling_ratios", "drift_exceedance"]
 # -- Exercise 1: buckling ratios ------------------------------------------
 
 
+# One Truss object per geometry: the model compiles once per Truss.
+@functools.cache
+def _ten_bar() -> Truss:
+    return ten_bar_truss()
+
+
+@functools.cache
 def _three_bar() -> Truss:
     """A small truss of three members, two in compression."""
     nodes = np.array([[0.0, 0.0], [80.0, 0.0], [40.0, 30.0]])
@@ -57,7 +65,7 @@ def _reference(truss, areas, k, *, power=2, pi2=True, inertia_power=2,
 
 def _buckling_cases():
     """(shown, truss, areas, k) for the checks."""
-    ten = ten_bar_truss()
+    ten = _ten_bar()
     yield ("the 10-bar truss, areas linspace(1, 20, 10), k = 1.0", ten,
            jnp.linspace(1.0, 20.0, 10), 1.0)
     yield ("the 10-bar truss, areas 5.0 everywhere, k = 0.5", ten,
@@ -172,7 +180,7 @@ _N = 20_000
 
 def _influence(areas, node: int = 0) -> tuple[float, float]:
     """The sag of ``node`` (down positive) per kip at nodes 1 and 3."""
-    truss = ten_bar_truss()
+    truss = _ten_bar()
     out = []
     for loaded in (1, 3):
         loads = np.zeros((6, 2))
