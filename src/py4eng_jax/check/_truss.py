@@ -30,6 +30,7 @@ from ._framework import (
     require_array,
     require_scalar,
 )
+from ._words import count_word
 
 __all__ = ["buckling_ratios", "drift_exceedance"]
 
@@ -164,9 +165,11 @@ def buckling_ratios(fn) -> str:
                    f"respect to the areas is not, for {shown}: compute "
                    f"them from the areas you are given, not from a copy "
                    f"made outside JAX")
+    trusses = count_word(len({id(case[1]) for case in cases}))
+    ks = count_word(len({case[3] for case in cases}))
     return (f"Correct: your ratios match Euler's formula on "
-            f"{len(cases)} cases (two trusses, three values of k), and "
-            f"jax.jacfwd differentiates them.")
+            f"{count_word(len(cases))} cases ({trusses} trusses, {ks} "
+            f"values of k), and jax.jacfwd differentiates them.")
 
 
 # -- Exercise 2: the probability that node 0 sags more than 2 in ---------
@@ -312,6 +315,7 @@ def drift_exceedance(fn) -> str:
                        f"= {math.sqrt(p * (1 - p) / _N):.4g} for your p = "
                        f"{p:.4g}, but your function returned {se:.4g}, for "
                        f"{shown}")
-    return (f"Correct: for {len(designs)} designs your estimate agrees "
+    return (f"Correct: for {count_word(len(designs))} designs your "
+            f"estimate agrees "
             f"with the exact probability within its standard error, each "
             f"key gives its own answer, and the function is vectorized.")
