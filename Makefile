@@ -16,6 +16,12 @@
 #   make book-student       the book without solutions: _build/student/html
 #   make student-notebooks  hand-outs, no solutions or outputs:
 #                           _build/student-notebooks/
+#   make wheel     the helper package py4eng_jax as a wheel, for students:
+#                  _build/wheel/py4eng_jax-VERSION-py3-none-any.whl
+#   make pdf       the book and the student edition as PDFs, printed by
+#                  Chromium: _build/pdf/py4eng-jax.pdf, py4eng-jax-student.pdf
+#   make colab-cells  rewrite each chapter's Colab cell from _config.yml's
+#                  repository and the student pins (make book does it too)
 #   make bench     speedups and the book's costs on this machine:
 #                  _build/bench/results.json and speedups.png
 #   make bench-publish  copy that run to book/pages/bench-results.json,
@@ -42,7 +48,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 
 .PHONY: help book test chapter notebooks lab clean distclean check-python \
         check-sources book-student student-notebooks bench bench-publish \
-        assignments grade
+        assignments grade wheel pdf colab-cells
 
 help:
 	@sed -n '2,/^$$/p' Makefile | sed 's/^# \{0,1\}//'
@@ -68,7 +74,23 @@ $(STAMP): requirements.txt pyproject.toml | check-python
 check-sources: $(STAMP)
 	@$(PY) tools/check_sources.py
 
-book: $(STAMP) check-sources
+# The student set's wheels, for the test that installs it in a fresh,
+# offline environment (tests/test_student.py). Downloaded again only when
+# requirements-student.txt changes (from pip's cache when it can).
+WHEELHOUSE := $(VENV)/student-wheels
+$(WHEELHOUSE)/.downloaded: requirements-student.txt $(STAMP)
+	@echo "== Downloading the student set's wheels into $(WHEELHOUSE)"
+	rm -rf $(WHEELHOUSE)
+	$(PY) -m pip download --quiet --disable-pip-version-check \
+	  -r requirements-student.txt -d $(WHEELHOUSE)
+	touch $@
+
+# Each chapter's Colab cell follows _config.yml's repository and the
+# student set's pins (tools/colab_cell.py rewrites it where it is stale).
+colab-cells: $(STAMP)
+	@$(PY) tools/colab_cell.py --all | grep -v 'up to date' || true
+
+book: $(STAMP) check-sources colab-cells
 	$(VENV)/bin/jupyter-book build . --keep-going
 	@echo "== Book: _build/html/index.html"
 
@@ -78,7 +100,7 @@ book: $(STAMP) check-sources
 # way. Test files are spread over the CPU cores; --dist loadfile keeps each
 # notebook's cells (one kernel) in one worker; --no-loadscope-reorder keeps
 # the order tests/conftest.py gives: the slowest work first.
-test: $(STAMP) check-sources
+test: $(STAMP) check-sources $(WHEELHOUSE)/.downloaded
 	$(VENV)/bin/ruff check .
 	$(PY) tools/large_files.py
 	$(PY) -m pytest -n auto --dist loadfile --no-loadscope-reorder \
@@ -107,6 +129,17 @@ book-student: $(STAMP) check-sources
 student-notebooks: $(STAMP) check-sources
 	$(PY) tools/student_notebooks.py
 
+# The helper package for students (pip install it beside
+# requirements-student.txt). No build isolation: it builds offline with
+# the environment's setuptools.
+wheel: $(STAMP)
+	$(PY) -m build --no-isolation --outdir _build/wheel .
+	@echo "== Wheel: $$(ls _build/wheel/*.whl)"
+
+# Both editions printed by Chromium from their HTML (tools/book_pdf.py).
+pdf: book book-student
+	$(PY) tools/book_pdf.py
+
 # A course on nbgrader (tools/course.py; the page "Teaching with this
 # book"). POINTS= another points table, COURSE= another course folder.
 COURSE_ARGS = $(if $(POINTS),--points "$(POINTS)") $(if $(COURSE),--course "$(COURSE)")
@@ -126,7 +159,7 @@ bench: $(STAMP)
 bench-publish: $(STAMP)
 	$(PY) tools/bench.py --publish
 
-notebooks: $(STAMP)
+notebooks: $(STAMP) colab-cells
 	$(PY) tools/notebooks.py $(if $(FORCE),--force) $(NB)
 
 lab: $(STAMP)

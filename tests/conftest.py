@@ -173,7 +173,8 @@ def built_book(tmp_path_factory):
 # The slowest work first, so that the workers finish together: the book's
 # builds and the browser, then the notebooks (each one kernel, in one
 # worker: --dist loadfile), then the unit tests. Lower runs earlier.
-_FIRST = {"test_browser.py": 0, "test_student.py": 1}
+_FIRST = {"test_browser.py": 0, "test_student.py": 1, "test_pdf.py": 1,
+          "test_course.py": 1}
 
 
 def _priority(item) -> int:

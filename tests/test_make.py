@@ -108,7 +108,8 @@ def small_book(tmp_path):
     for name in ("Makefile", "requirements.txt", "pyproject.toml"):
         shutil.copy2(ROOT / name, tmp_path / name)
     (tmp_path / "tools").mkdir()
-    for name in ("book_files.py", "check_sources.py", "student_notebooks.py"):
+    for name in ("book_files.py", "check_sources.py", "student_notebooks.py",
+                 "colab_cell.py"):
         shutil.copy2(ROOT / "tools" / name, tmp_path / "tools" / name)
     (tmp_path / ".venv").symlink_to(ROOT / ".venv")
     (tmp_path / "book" / "pages").mkdir(parents=True)
