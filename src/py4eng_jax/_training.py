@@ -294,3 +294,10 @@ def _train_fused(params, X, Y, lr, *, every: int, max_steps: int):
     params, i, value, done, _, checkpoints, losses = lax.while_loop(
         keep_going, steps_then_check, state)
     return FusedResult(params, i, value, done, checkpoints, losses)
+
+
+# The jitted core of train_fused, without its input checks, which cost a
+# large share of a sub-millisecond run: what the loops chapter and `make
+# bench` time. Its inputs must be what train_fused passes (checked JAX
+# arrays, lr a float, every and max_steps as keywords).
+train_fused_unchecked = _train_fused
