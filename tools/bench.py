@@ -35,6 +35,7 @@ import dataclasses
 import datetime
 import functools
 import json
+import math
 import os
 import pathlib
 import shutil
@@ -348,12 +349,40 @@ def cold_compile(variant: Variant) -> float:
     return time.perf_counter() - start
 
 
-def run_group(group: Group) -> list[dict]:
-    """One race of the group's variants; a row of figures for each."""
-    number = {v.name: v.number for v in group.variants}
-    timings = pj.race({v.name: _per_call(v.fn, v.args, v.number)
+MIN_SAMPLE_S = 0.01
+"""A sample lasts at least this long (calls per sample are raised to
+reach it), as in the chapters: short samples are all noise."""
+
+
+def _first_and_number(v: Variant, quick: bool) -> tuple[float, int]:
+    """Time the variant's first call (compiles, for jitted code), then
+    one warm call, and choose the calls per sample from it."""
+    start = time.perf_counter()
+    jax.block_until_ready(v.fn(*v.args))
+    first = time.perf_counter() - start
+    start = time.perf_counter()
+    jax.block_until_ready(v.fn(*v.args))
+    warm = max(time.perf_counter() - start, 1e-7)
+    number = v.number if quick else max(
+        v.number, math.ceil(MIN_SAMPLE_S / warm))
+    return first, number
+
+
+def run_group(group: Group, quick: bool = False) -> list[dict]:
+    """One race of the group's variants; a row of figures for each.
+
+    The first call of each variant is timed on its own, before the race
+    (it compiles jitted code, and Numba's); the race then takes the
+    samples, in alternation, each of at least MIN_SAMPLE_S, for as many
+    rounds as the variant asking for the fewest wants (the slowest
+    variants ask for few, and every round runs them all).
+    """
+    first, number = {}, {}
+    for v in group.variants:
+        first[v.name], number[v.name] = _first_and_number(v, quick)
+    timings = pj.race({v.name: _per_call(v.fn, v.args, number[v.name])
                        for v in group.variants},
-                      repeat=max(v.repeat for v in group.variants))
+                      repeat=min(v.repeat for v in group.variants))
     rows = []
     for v in group.variants:
         timing = timings[v.name]
@@ -362,12 +391,13 @@ def run_group(group: Group) -> list[dict]:
         if v.lower is not None:
             compile_s, how = cold_compile(v), "cold lower().compile()"
         else:
-            compile_s = max(timing.first_call - median, 0.0)
+            compile_s = max(first[v.name] - median, 0.0)
             how = "first call minus median"
         rows.append({"variant": v.name, "best_s": best, "median_s": median,
-                     "first_call_s": timing.first_call,
+                     "first_call_s": first[v.name],
                      "compile_s": compile_s, "compile_how": how,
-                     "repeat": len(timing.samples), "number": v.number})
+                     "repeat": len(timing.samples),
+                     "number": number[v.name]})
     slowest = max(r["best_s"] for r in rows)
     for r in rows:
         r["speedup_vs_slowest"] = slowest / r["best_s"]
@@ -383,7 +413,7 @@ def run_groups(quick: bool, progress) -> list[dict]:
         results.append({"key": group.key, "title": group.title,
                         "size": group.size, "chapter": group.chapter,
                         "about": group.about,
-                        "variants": run_group(group)})
+                        "variants": run_group(group, quick)})
     return results
 
 
