@@ -124,7 +124,7 @@ def test_data_parallel_step_hints_at_mixed_devices(four):
 
 def test_data_parallel_step_catalogue_on_four_devices(four):
     """with 4 devices each attempt gets its verdict and hint, too"""
-    from py4eng_jax._checking import Feedback
+    from py4eng_jax.check import Feedback
     attempts = CATALOGUE["parallel-ex2"][1]
     assert set(four["catalogue"]) == set(attempts)
     for name, (verdict, *fragments) in attempts.items():

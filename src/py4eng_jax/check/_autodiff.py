@@ -6,7 +6,7 @@ import jax
 import jax.numpy as jnp
 
 from .. import _xor
-from .._checking import (
+from ._framework import (
     call,
     checker,
     jittable,

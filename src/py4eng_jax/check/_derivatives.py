@@ -9,7 +9,7 @@ from __future__ import annotations
 import jax.numpy as jnp
 import numpy as np
 
-from .._checking import (
+from ._framework import (
     CheckFailed,
     answer,
     checker,

@@ -7,7 +7,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _xor
-from .._checking import (
+from ._autodiff import _xor_cases, solved_params
+from ._framework import (
     call,
     checker,
     fail,
@@ -16,7 +17,6 @@ from .._checking import (
     require_scalar,
     same_values,
 )
-from ._autodiff import _xor_cases, solved_params
 
 __all__ = ["clip_by_norm", "xor_train_step"]
 

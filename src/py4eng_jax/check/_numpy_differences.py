@@ -6,7 +6,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._checking import (
+from ._framework import (
     call,
     checker,
     fail,

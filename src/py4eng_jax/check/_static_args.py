@@ -7,8 +7,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _sequences
-from .._checking import call, checker, fail, require_array, same_values
 from .._tracing import count_traces
+from ._framework import call, checker, fail, require_array, same_values
 
 __all__ = ["moving_average", "padded_fibonacci"]
 

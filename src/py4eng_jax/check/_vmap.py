@@ -3,7 +3,7 @@
 Besides shapes, values and ``jit``, these checkers tell whether a function
 is *vectorized*: whether it lets JAX handle the batch in one program, or
 loops over the rows, in Python or with a lax loop (see
-:func:`~py4eng_jax._checking.require_vectorized`).
+:func:`~py4eng_jax.check._program.require_vectorized`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _xor
-from .._checking import (
+from ._framework import (
     answer,
     call,
     checker,
