@@ -447,14 +447,17 @@ def time_book_build(progress) -> float | None:
 
 
 def table(results: list[dict]) -> str:
-    lines = [f"{'variant':<34} {'compile*':>10} {'best':>10} "
+    width = max(len(r["variant"]) for group in results
+                for r in group["variants"]) + 2
+    lines = [f"{'variant':<{width + 2}} {'compile*':>10} {'best':>10} "
              f"{'median':>10} {'speedup':>9}"]
     for group in results:
         lines.append(f"\n{group['title']} ({group['size']}; chapter "
                      f"{group['chapter']})")
         for r in group["variants"]:
             lines.append(
-                f"  {r['variant']:<32} {pj.format_seconds(r['compile_s']):>10}"
+                f"  {r['variant']:<{width}}"
+                f" {pj.format_seconds(r['compile_s']):>10}"
                 f" {pj.format_seconds(r['best_s']):>10}"
                 f" {pj.format_seconds(r['median_s']):>10}"
                 f" {r['speedup_vs_slowest']:>8.1f}x")
