@@ -1,19 +1,41 @@
 # py4eng-jax: `make book` and `make test` do all set-up on a fresh machine.
 #
 #   make book      HTML book in _build/html, from the stored, verified outputs
-#   make test      strict nbval, pairing, unit tests, doctests, strict build,
-#                  the book in a headless browser (screenshots: _build/)
+#   make test      lint (ruff), no file over 1 MB, then one pytest session:
+#                  strict nbval, pairing, unit tests, doctests, strict
+#                  build, the book in a headless browser (screenshots:
+#                  _build/)
+#   make chapter NB=book/NAME.md
+#                  the author's loop for one chapter: execute it if it
+#                  changed, its nbval, pairing, checker catalogue and
+#                  helpers' tests, then build the book
 #   make notebooks sync each book/NAME.md with NAME.ipynb and execute it
-#                  (only those whose inputs changed; FORCE=1 runs them all)
+#                  (only those whose inputs changed; FORCE=1 runs them all;
+#                  NB=book/NAME.md only that one)
 #   make lab       JupyterLab that opens .md and .ipynb alike as notebooks
 #   make book-student       the book without solutions: _build/student/html
 #   make student-notebooks  hand-outs, no solutions or outputs:
 #                           _build/student-notebooks/
+#   make wheel     the helper package py4eng_jax as a wheel, for students:
+#                  _build/wheel/py4eng_jax-VERSION-py3-none-any.whl
+#   make pdf       the book and the student edition as PDFs, printed by
+#                  Chromium: _build/pdf/py4eng-jax.pdf, py4eng-jax-student.pdf
+#   make colab-cells  rewrite each chapter's Colab cell from _config.yml's
+#                  repository and the student pins (make book does it too)
 #   make bench     speedups and the book's costs on this machine:
 #                  _build/bench/results.json and speedups.png
 #   make bench-publish  copy that run to book/pages/bench-results.json,
 #                  the snapshot the status page shows (then commit it)
+#   make assignments  nbgrader assignments, one per chapter (points:
+#                  course/points.toml): _build/course/release/
+#   make grade SUBMISSIONS=DIR  grade DIR/STUDENT/NAME/NAME.ipynb:
+#                  _build/course/grades.csv and feedback/
+#   make check-python   is PYTHON a Python 3.11? (the others run it first)
+#   make check-sources  every _toc.yml chapter has a file, every .md
+#                  notebook its .ipynb (book, test and others run it first)
 #   make clean     remove _build and caches (keeps .venv; `make distclean`)
+#   make distclean also remove .venv
+#   make help      this text
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -24,8 +46,9 @@ STAMP  := $(VENV)/.installed
 # The Python that creates the environment: python3.11 if present, else python3.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 
-.PHONY: help book test notebooks lab clean distclean check-python check-sources \
-        book-student student-notebooks bench bench-publish
+.PHONY: help book test chapter notebooks lab clean distclean check-python \
+        check-sources book-student student-notebooks bench bench-publish \
+        assignments grade wheel pdf colab-cells
 
 help:
 	@sed -n '2,/^$$/p' Makefile | sed 's/^# \{0,1\}//'
@@ -51,20 +74,51 @@ $(STAMP): requirements.txt pyproject.toml | check-python
 check-sources: $(STAMP)
 	@$(PY) tools/check_sources.py
 
-book: $(STAMP) check-sources
+# The student set's wheels, for the test that installs it in a fresh,
+# offline environment (tests/test_student.py). Downloaded again only when
+# requirements-student.txt changes (from pip's cache when it can).
+WHEELHOUSE := $(VENV)/student-wheels
+$(WHEELHOUSE)/.downloaded: requirements-student.txt $(STAMP)
+	@echo "== Downloading the student set's wheels into $(WHEELHOUSE)"
+	rm -rf $(WHEELHOUSE)
+	$(PY) -m pip download --quiet --disable-pip-version-check \
+	  -r requirements-student.txt -d $(WHEELHOUSE)
+	touch $@
+
+# Each chapter's Colab cell follows _config.yml's repository and the
+# student set's pins (tools/colab_cell.py rewrites it where it is stale).
+colab-cells: $(STAMP)
+	@$(PY) tools/colab_cell.py --all | grep -v 'up to date' || true
+
+book: $(STAMP) check-sources colab-cells
 	$(VENV)/bin/jupyter-book build . --keep-going
 	@echo "== Book: _build/html/index.html"
 
-# Lint first (ruff, configured in pyproject.toml), then one pytest session.
-# Test files are spread over the CPU cores; --dist loadfile keeps each
+# Lint first (ruff, configured in pyproject.toml), no file over 1 MB in
+# git, then one pytest session. The nbval options are pytest's addopts in
+# pyproject.toml, so `pytest book/NAME.ipynb` compares a chapter the same
+# way. Test files are spread over the CPU cores; --dist loadfile keeps each
 # notebook's cells (one kernel) in one worker; --no-loadscope-reorder keeps
 # the order tests/conftest.py gives: the slowest work first.
-test: $(STAMP) check-sources
+test: $(STAMP) check-sources $(WHEELHOUSE)/.downloaded
 	$(VENV)/bin/ruff check .
+	$(PY) tools/large_files.py
 	$(PY) -m pytest -n auto --dist loadfile --no-loadscope-reorder \
-	  --nbval --nbval-current-env \
-	  --nbval-sanitize-with tests/sanitize.cfg \
 	  --durations=15 tests src/py4eng_jax book
+
+# The author's loop for one chapter (see README): execute it if its inputs
+# changed, then only its tests (--chapter, tests/conftest.py: its notebook,
+# pairing, exercises, checker catalogue, helpers' tests and doctests), then
+# an incremental build of the book, strict like the one make test checks.
+chapter: $(STAMP) check-sources
+	@case "$(NB)" in book/*.md) ;; *) \
+	  echo "error: name the chapter: make chapter NB=book/NAME.md" >&2; \
+	  exit 2;; esac
+	@test -f "$(NB)" || { echo "error: $(NB) does not exist." >&2; exit 2; }
+	$(PY) tools/notebooks.py $(NB)
+	$(PY) -m pytest -p no:xdist --chapter $(NB) tests src/py4eng_jax book
+	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+	@echo "== Book: _build/html/index.html"
 
 # The student edition: solutions hidden (sphinx-exercise's hide_solutions,
 # gated solutions included), downloads are the hand-out notebooks.
@@ -75,6 +129,27 @@ book-student: $(STAMP) check-sources
 student-notebooks: $(STAMP) check-sources
 	$(PY) tools/student_notebooks.py
 
+# The helper package for students (pip install it beside
+# requirements-student.txt). No build isolation: it builds offline with
+# the environment's setuptools.
+wheel: $(STAMP)
+	$(PY) -m build --no-isolation --outdir _build/wheel .
+	@echo "== Wheel: $$(ls _build/wheel/*.whl)"
+
+# Both editions printed by Chromium from their HTML (tools/book_pdf.py).
+pdf: book book-student
+	$(PY) tools/book_pdf.py
+
+# A course on nbgrader (tools/course.py; the page "Teaching with this
+# book"). POINTS= another points table, COURSE= another course folder.
+COURSE_ARGS = $(if $(POINTS),--points "$(POINTS)") $(if $(COURSE),--course "$(COURSE)")
+
+assignments: $(STAMP) check-sources
+	$(PY) tools/course.py assignments $(COURSE_ARGS)
+
+grade: $(STAMP)
+	$(PY) tools/course.py grade "$(SUBMISSIONS)" $(COURSE_ARGS)
+
 # A benchmark, not a test: it reports, it never fails for a slow machine.
 bench: $(STAMP)
 	$(PY) tools/bench.py
@@ -84,7 +159,7 @@ bench: $(STAMP)
 bench-publish: $(STAMP)
 	$(PY) tools/bench.py --publish
 
-notebooks: $(STAMP)
+notebooks: $(STAMP) colab-cells
 	$(PY) tools/notebooks.py $(if $(FORCE),--force) $(NB)
 
 lab: $(STAMP)

@@ -1,7 +1,7 @@
 """Fitting chapter checkers: what the catalogue cannot state.
 
-The attempts (the book's solutions, other correct ones, typical mistakes)
-are in tests/checker_solutions.py and their verdicts and hints in
+The attempts (correct ones written differently from the book, typical
+mistakes) are in tests/checker_solutions.py and their verdicts and hints in
 tests/test_check_catalogue.py. Here: the stub, the result passed instead
 of the function, a function that never returns under the real deadline,
 and float64 whatever the caller's setting.
@@ -18,8 +18,8 @@ from py4eng_jax import check
 from py4eng_jax.check._framework import last_wait
 from support import DEADLINE_ENV, assert_hint
 
-CHECKERS = [(check.cubic_residuals, S.BOOK_cubic_residuals),
-            (check.dxT_dk, S.BOOK_dxT_dk)]
+CHECKERS = [(check.cubic_residuals, S.OK_cubic_own_scan),
+            (check.dxT_dk, S.OK_dx_jvp)]
 
 
 @pytest.mark.parametrize("checker,solution", CHECKERS,
@@ -35,7 +35,7 @@ def test_empty_stub_is_not_attempted(checker, solution):
 def test_cubic_result_instead_of_function_gets_a_hint():
     """check.cubic_residuals(cubic_residuals(...)) gets a hint, no trace"""
     t = jnp.linspace(0.0, 5.0, 26)
-    result = S.BOOK_cubic_residuals(jnp.array([4.0, 0.4, 2.0, 1.0]), t,
+    result = S.OK_cubic_own_scan(jnp.array([4.0, 0.4, 2.0, 1.0]), t,
                                     jnp.cos(t))
     feedback = check.cubic_residuals(result)
     assert feedback.status == "fail"
@@ -45,7 +45,7 @@ def test_cubic_result_instead_of_function_gets_a_hint():
 
 def test_dx_result_instead_of_function_gets_a_hint():
     """check.dxT_dk(dxT_dk(theta, 5.0)) gets a hint, no traceback"""
-    result = S.BOOK_dxT_dk(jnp.array([4.0, 0.4, 1.0]), 5.0)
+    result = S.OK_dx_jvp(jnp.array([4.0, 0.4, 1.0]), 5.0)
     feedback = check.dxT_dk(result)
     assert feedback.status == "fail"
     assert_hint(feedback, "without calling it", "check.dxT_dk(")
@@ -68,7 +68,7 @@ def test_a_function_that_never_returns_is_answered_in_time(monkeypatch):
     assert_hint(feedback, "did not return within 8 s", "Python loop")
     assert not any(thread.name == "py4eng-checker" and thread.is_alive()
                    for thread in threading.enumerate())
-    assert check.dxT_dk(S.BOOK_dxT_dk).passed
+    assert check.dxT_dk(S.OK_dx_jvp).passed
 
 
 @pytest.mark.parametrize("checker,solution", CHECKERS,

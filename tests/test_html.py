@@ -187,12 +187,3 @@ def test_no_icon_script(built_book, page):
     sources = [s["src"] for s in soup(html_dir, page).find_all(
         "script", src=True)]
     assert not [s for s in sources if "fontawesome" in s]
-
-
-def test_binder_gets_python_3_11():
-    """runtime.txt asks Binder for the Python that pyproject.toml requires"""
-    runtime = (ROOT / "runtime.txt").read_text(encoding="utf-8").strip()
-    assert runtime == "python-3.11"
-    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert 'requires-python = "==3.11.*"' in pyproject
-    assert (ROOT / "requirements.txt").exists()

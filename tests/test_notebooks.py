@@ -1,6 +1,7 @@
 """Each chapter's .md and its executed .ipynb are one notebook, in sync."""
 
 import json
+import re
 
 import jupytext
 import pytest
@@ -65,6 +66,43 @@ def test_ignored_outputs_say_why(md):
     for cell in jupytext.read(md).cells:
         if "nbval-ignore-output" in cell.metadata.get("tags", []):
             assert cell.source.lstrip().startswith("#"), cell.source[:80]
+
+
+# A duration in a sub-second unit (as time_it, race, %time and %timeit
+# print them). tests/sanitize.cfg blanks no duration: such an output is
+# compared like any other unless its cell is tagged nbval-ignore-output.
+SUB_SECOND = re.compile(r"\b\d+(\.\d+)?\s?(ns|µs|us|ms)\b")
+
+
+def _output_texts(output):
+    if "text" in output:
+        yield output.text
+    for kind, value in output.get("data", {}).items():
+        if kind.startswith("text/") or kind.endswith("text/plain"):
+            yield value
+
+
+@pytest.mark.parametrize("md", CHAPTERS, ids=lambda p: p.name)
+def test_measured_times_appear_only_in_timing_cells(md):
+    """a cell that prints or glues a duration is tagged nbval-ignore-output
+
+    Durations change from run to run, so an untagged cell that shows one
+    fails nbval by chance; this names it at once. (Whole seconds are left
+    to nbval: they are often results, e.g. loops' cooling time.)
+    """
+    nb = jupytext.read(md.with_suffix(".ipynb"))
+    found = []
+    for i, cell in enumerate(nb.cells):
+        if (cell.cell_type != "code"
+                or "nbval-ignore-output" in cell.metadata.get("tags", [])):
+            continue
+        for output in cell.outputs:
+            for text in _output_texts(output):
+                match = SUB_SECOND.search(text)
+                if match:
+                    found.append(f"cell {i}: {match.group(0)!r}")
+    assert found == [], (f"durations in untagged cells: {found}; tag them "
+                         "nbval-ignore-output with a comment saying why")
 
 
 def test_every_chapter_is_in_the_toc():

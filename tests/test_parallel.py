@@ -300,7 +300,7 @@ def test_two_processes_form_one_mesh(two_processes):
 def test_global_sum_covers_both_processes(two_processes):
     """the sum of the global array is that of the whole batch"""
     from py4eng_jax.multihost_demo import batch
-    X, _ = batch()
+    X, _ = batch(two_processes.result["rows"])
     np.testing.assert_allclose(two_processes.result["total"], X.sum(),
                                rtol=1e-5)
 
@@ -308,20 +308,25 @@ def test_global_sum_covers_both_processes(two_processes):
 def test_allgather_gives_the_whole_batch(two_processes):
     """process_allgather returns the batch in process order"""
     from py4eng_jax.multihost_demo import batch
-    X, _ = batch()
+    X, _ = batch(two_processes.result["rows"])
     np.testing.assert_array_equal(
         np.array(two_processes.result["gathered"], np.float32), X)
 
 
 def test_two_process_training_matches_one_device(two_processes):
     """the data-parallel steps give the one-device parameters"""
+    _assert_one_device_params(two_processes.result)
+
+
+def _assert_one_device_params(result):
+    """process 0's parameters are those of the same steps on one device"""
     from py4eng_jax.multihost_demo import batch, initial_params
-    X, Y = batch()
+    X, Y = batch(result["rows"])
     params = initial_params()
     step = jax.jit(gd_step)
-    for _ in range(two_processes.result["steps"]):
+    for _ in range(result["steps"]):
         params = step(params, X, Y, 1.0)
-    for got, want in zip(two_processes.result["params"], params):
+    for got, want in zip(result["params"], params):
         np.testing.assert_allclose(np.array(got), want, rtol=1e-5,
                                    atol=1e-6)
 
@@ -336,6 +341,54 @@ def test_only_process_zero_logs(two_processes):
 def test_numpy_on_a_global_array_fails(two_processes):
     """np.asarray on a non-fully-addressable array raises RuntimeError"""
     assert "np.asarray(X) fails: RuntimeError" in two_processes.outputs[0]
+
+
+def test_printing_a_global_array_shows_no_values(two_processes):
+    """print(X) does not raise: it shows the shape and dtype only"""
+    assert two_processes.result["rows"] == 64
+    assert (two_processes.result["printed"]
+            == "Array(shape=(64, 2), dtype=float32)")
+    assert ("print(X) shows: Array(shape=(64, 2), dtype=float32)"
+            in two_processes.outputs[0])
+
+
+@pytest.fixture(scope="module")
+def three_processes_from_slurm():
+    """The demo as three processes of one device each, started as a SLURM
+    job step would start them: jax.distributed.initialize() with no
+    arguments finds the coordinator, the count and the index itself."""
+    from py4eng_jax import run_processes
+    return run_processes("py4eng_jax.multihost_demo", num_processes=3,
+                         devices_per_process=1, timeout=240,
+                         cluster="slurm")
+
+
+def test_auto_detection_forms_one_program(three_processes_from_slurm):
+    """3 processes (no coordinator on the command line) of 1 device each
+    form one 3-device program over 16 rows per device (3 divides 48, not
+    the 64 rows of two processes)"""
+    run = three_processes_from_slurm
+    assert run.returncodes == (0, 0, 0), run.errors
+    result = run.result
+    assert (result["processes"], result["devices"],
+            result["local_devices"], result["rows"]) == (3, 3, 1, 48)
+    assert "process 0: rows 0-15 on devices [0]" in run.outputs[0]
+    # (device ids are global, and on the CPU they jump by 2048 from one
+    # process to the next)
+    assert [out.splitlines() for out in run.outputs[1:]] == [
+        ["process 1: rows 16-31 on devices [2048]"],
+        ["process 2: rows 32-47 on devices [4096]"]]
+
+
+def test_auto_detected_training_matches_one_device(
+        three_processes_from_slurm):
+    """the whole 48-row batch is gathered, and 20 steps on 3 processes
+    give the one-device parameters"""
+    from py4eng_jax.multihost_demo import batch
+    result = three_processes_from_slurm.result
+    np.testing.assert_array_equal(
+        np.array(result["gathered"], np.float32), batch(48)[0])
+    _assert_one_device_params(result)
 
 
 def test_gloo_messages_go_with_the_errors(two_processes):
@@ -385,7 +438,9 @@ def test_run_processes_times_out(tmp_path, monkeypatch):
     ({"devices_per_process": 1.5}, TypeError,
      r"devices_per_process must be a positive integer"),
     ({"timeout": -1}, ValueError, r"timeout must be a positive number"),
-], ids=["module", "processes", "devices", "timeout"])
+    ({"cluster": "mpi"}, ValueError,
+     r"cluster must be one of \(None, 'slurm'\), got 'mpi'"),
+], ids=["module", "processes", "devices", "timeout", "cluster"])
 def test_run_processes_checks_its_arguments(kwargs, error, match):
     """bad arguments raise TypeError/ValueError naming the argument"""
     from py4eng_jax import run_processes
@@ -407,3 +462,20 @@ def test_launch_shows_what_a_failed_process_wrote(monkeypatch, capsys):
     assert out == "--- process 0 ---\nreport 0\n--- process 1 ---\nreport 1\n"
     assert err == ("--- process 1 failed (exit status 3) ---\n"
                    "Traceback: boom\n\n")
+
+
+def test_kubernetes_detection_needs_the_k8s_extra(monkeypatch):
+    """the chapter says: on Kubernetes, jax.distributed.initialize() finds
+    the cluster only with the `kubernetes` package (pip install
+    "jax[k8s]"); without it JAX warns so and does not detect the cluster"""
+    pytest.importorskip("jax._src.clusters.k8s_cluster")
+    from jax._src.clusters.k8s_cluster import K8sCluster
+    try:
+        import kubernetes  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        pytest.skip("the kubernetes package is installed here")
+    monkeypatch.setenv("KUBERNETES_SERVICE_HOST", "10.0.0.1")
+    with pytest.warns(UserWarning, match=r"pip install jax\[k8s\]"):
+        assert K8sCluster.is_env_present() is False

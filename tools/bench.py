@@ -52,7 +52,6 @@ import numpy as np
 import notebooks
 import py4eng_jax as pj  # installed (editable) by `make`
 from book_files import ROOT, notebook_mds
-from py4eng_jax import _training
 
 SNAPSHOT = ROOT / "book" / "pages" / "bench-results.json"
 
@@ -130,7 +129,7 @@ def group_xor_training(quick: bool) -> Group:
     # the package's train_fused adds input checks in Python on every call
     # (a large share of a sub-millisecond run), so time its jitted core.
     Y_array = jnp.asarray(Y)
-    fused = _training.train_fused_unchecked
+    fused = pj.train_fused_core
     variants.append(Variant(
         "fused lax.while_loop",
         lambda: fused(params, X, Y_array, 1.0, every=10,

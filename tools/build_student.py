@@ -9,6 +9,12 @@ and code cells alike (tools/sphinx/book_student.py), and the download menu
 offers the hand-out notebooks (tools/sphinx/book_downloads.py).
 ``--strict`` turns warnings into errors and checks every reference, as the
 tests' build does.
+
+Everything under DIR may be published: nothing there holds a solution
+(tests/test_student.py scans every file). The build's working files, which
+would (myst-nb's executed copies of the full notebooks, in
+DIR/jupyter_execute, and Sphinx's doctrees), are kept beside it, in
+DIR-work/, never inside it.
 """
 
 from __future__ import annotations
@@ -16,11 +22,17 @@ from __future__ import annotations
 import argparse
 import os
 import pathlib
+import shutil
 import sys
 
 from book_files import ROOT
 
 OUTPUT = ROOT / "_build" / "student"
+
+
+def work_folder(output: pathlib.Path) -> pathlib.Path:
+    """Where the build keeps what must not be published: DIR-work."""
+    return output.with_name(output.name + "-work")
 
 
 def build(output: pathlib.Path, strict: bool = False) -> int:
@@ -39,11 +51,20 @@ def build(output: pathlib.Path, strict: bool = False) -> int:
     }
     if strict:
         overrides["nitpicky"] = True
+    work = work_folder(output)
+    # myst-nb writes its executed copies of the notebooks, solutions
+    # included, into the html folder's parent: build in the work folder
+    # (kept, for the next build to be incremental), then copy only html/
+    # into ``output``.
     result = build_sphinx(
-        ROOT, output / "html", noconfig=True,
+        ROOT, work / "html", noconfig=True,
         path_config=str(ROOT / "_config.yml"), confoverrides=overrides,
-        doctreedir=output / ".doctrees", warningiserror=strict,
+        doctreedir=work / ".doctrees", warningiserror=strict,
         keep_going=strict)
+    shutil.rmtree(output, ignore_errors=True)
+    output.mkdir(parents=True)
+    if (work / "html").exists():
+        shutil.copytree(work / "html", output / "html")
     if isinstance(result, Exception):
         print(f"error: {result}", file=sys.stderr)
         return 1

@@ -7,7 +7,11 @@ when a phone shrinks the figure to half its width, no top or right frame,
 and a light grid. In IPython (a notebook, the book's build) it also makes
 the inline backend emit SVG: sharp at any screen density and any zoom,
 and deterministic (no date, fixed ids), so re-running a chapter changes
-its stored figures only when they really change.
+its stored figures only when they really change. That is what lets the
+tests compare figures: nbval compares the SVG text of every figure whose
+cell is not tagged nbval-ignore-output, like any printed output
+(tests/sanitize.cfg blanks no figure; tests/test_figures.py checks that
+two processes draw the same SVG).
 
 >>> import matplotlib
 >>> from py4eng_jax import use_book_style

@@ -39,6 +39,16 @@ __all__ = ["run_processes", "ProcessRun"]
 # platform of the child processes; the children set their own.
 _DEVICE_VARIABLES = ("XLA_FLAGS", "JAX_NUM_CPU_DEVICES", "JAX_PLATFORMS",
                      "JAX_PLATFORM_NAME", "JAX_COORDINATOR_ADDRESS")
+# Prefixes of the variables through which jax.distributed.initialize()
+# recognizes a cluster (SLURM, Open MPI, Kubernetes, Cloud TPU): the
+# children get only those run_processes sets.
+_CLUSTER_PREFIXES = ("SLURM_", "OMPI_", "PMIX_", "KUBERNETES_",
+                     "MEGASCALE_", "TPU_")
+# The clusters run_processes can imitate (see its ``cluster`` argument).
+CLUSTERS = (None, "slurm")
+# SLURM: JAX derives the coordinator's port from the job id, in the range
+# [65535 - 2**12 + 1, 65535] (jax/_src/clusters/slurm_cluster.py).
+_SLURM_PORTS = (65535 - 2**12 + 1, 65535)
 
 
 class ProcessRun(NamedTuple):
@@ -58,11 +68,33 @@ class ProcessRun(NamedTuple):
     """Wall-clock time from the first start to the last exit."""
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def free_port(lowest: int | None = None, highest: int | None = None) -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now.
+
+    Any free port, or the first free one from ``lowest`` to ``highest``.
+    """
+    candidates = ([0] if lowest is None
+                  else range(lowest, (highest or lowest) + 1))
+    for candidate in candidates:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", candidate))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise OSError(f"no free port from {lowest} to {highest}")
+
+
+def _slurm_environment(port: int, num_processes: int, i: int) -> dict:
+    """What a SLURM job step on one node tells process ``i``: the job id
+    (from which JAX derives the coordinator's port), the node list (whose
+    first node is the coordinator), the task count and this task's
+    index."""
+    return {"SLURM_JOB_ID": str(port - _SLURM_PORTS[0]),
+            "SLURM_STEP_NODELIST": "127.0.0.1",
+            "SLURM_STEP_NUM_NODES": "1",
+            "SLURM_NTASKS": str(num_processes),
+            "SLURM_PROCID": str(i), "SLURM_LOCALID": str(i)}
 
 
 # Run as `python -c _BOOTSTRAP MODULE ARGS...`: Python's print keeps the
@@ -81,7 +113,8 @@ runpy.run_module(module, run_name="__main__", alter_sys=True)
 
 def run_processes(module: str = "py4eng_jax.multihost_demo", *,
                   num_processes: int = 2, devices_per_process: int = 2,
-                  timeout: float = 120.0) -> ProcessRun:
+                  timeout: float = 120.0,
+                  cluster: str | None = None) -> ProcessRun:
     """Run ``python -m module`` as ``num_processes`` cooperating processes.
 
     Process ``i`` gets ``--coordinator 127.0.0.1:PORT --num-processes N
@@ -92,12 +125,22 @@ def run_processes(module: str = "py4eng_jax.multihost_demo", *,
     write to the standard output (Gloo's messages) comes back in
     ``errors``, with its standard error.
 
+    With ``cluster="slurm"`` the processes get no ``--coordinator``,
+    ``--num-processes`` or ``--process-id``; instead each one's
+    environment is what SLURM gives the tasks of a job step on one node
+    (``SLURM_JOB_ID``, ``SLURM_STEP_NODELIST``, ``SLURM_NTASKS``,
+    ``SLURM_PROCID``, ...), so that ``jax.distributed.initialize()``
+    without arguments finds the coordinator, the count and the index
+    itself, as on a real cluster.
+
     Args:
       module: the module to run; it must accept the arguments above.
       num_processes: how many processes, at least 1.
       devices_per_process: CPU devices each process simulates, at least 1.
       timeout: seconds to wait for all of them; then every process still
         running is killed and ``TimeoutError`` is raised.
+      cluster: None (the default) to pass the coordinator on the command
+        line, or ``"slurm"`` to imitate a SLURM job instead.
 
     Returns:
       A :class:`ProcessRun`: outputs, exit statuses, process 0's result.
@@ -120,10 +163,15 @@ def run_processes(module: str = "py4eng_jax.multihost_demo", *,
     devices_per_process = _validate.positive_int(devices_per_process,
                                                  "devices_per_process")
     timeout = _validate.positive_number(timeout, "timeout")
+    if cluster not in CLUSTERS:
+        raise ValueError(f"cluster must be one of {CLUSTERS}, got "
+                         f"{cluster!r}")
 
-    env = {k: v for k, v in os.environ.items() if k not in _DEVICE_VARIABLES}
+    env = {k: v for k, v in os.environ.items()
+           if k not in _DEVICE_VARIABLES
+           and not k.startswith(_CLUSTER_PREFIXES)}
     env["JAX_PLATFORMS"] = "cpu"
-    port = free_port()
+    port = free_port(*_SLURM_PORTS) if cluster == "slurm" else free_port()
     with tempfile.TemporaryDirectory(prefix="py4eng-multihost-") as tmp, \
             contextlib.ExitStack() as files:
         result_path = pathlib.Path(tmp) / "result.json"
@@ -137,14 +185,20 @@ def run_processes(module: str = "py4eng_jax.multihost_demo", *,
                 err = files.enter_context(
                     open(pathlib.Path(tmp) / f"err{i}.txt", "w+"))
                 logs.append((out, err))
+                if cluster == "slurm":
+                    where = []
+                    env_i = {**env, **_slurm_environment(
+                        port, num_processes, i)}
+                else:
+                    where = ["--coordinator", f"127.0.0.1:{port}",
+                             "--num-processes", str(num_processes),
+                             "--process-id", str(i)]
+                    env_i = env
                 procs.append(subprocess.Popen(
-                    [sys.executable, "-c", _BOOTSTRAP, module,
-                     "--coordinator", f"127.0.0.1:{port}",
-                     "--num-processes", str(num_processes),
-                     "--process-id", str(i),
+                    [sys.executable, "-c", _BOOTSTRAP, module, *where,
                      "--devices", str(devices_per_process),
                      "--result", str(result_path)],
-                    stdout=out, stderr=err, env=env))
+                    stdout=out, stderr=err, env=env_i))
             deadline = start + timeout
             for proc in procs:
                 proc.wait(timeout=max(deadline - time.perf_counter(), 0.01))

@@ -21,7 +21,13 @@ each one printed. By hand, in two terminals, it is::
 On a cluster (SLURM, Open MPI, Kubernetes with JobSet or an indexed Job,
 Cloud TPU), start one copy per host with no arguments: JAX reads the
 coordinator, the process count and this process's index from the
-environment the cluster provides.
+environment the cluster provides. (On Kubernetes, JAX needs the
+``kubernetes`` Python package for that: ``pip install "jax[k8s]"``.)
+``run_processes(..., cluster="slurm")`` tries that path on one machine,
+with the environment variables of a SLURM job.
+
+The global batch has ``ROWS_PER_DEVICE`` rows per device, so any number
+of processes and devices splits it evenly.
 
 Between processes on a CPU, JAX sends the collectives (the all-reduce of
 the gradients) through the Gloo library, which prints a line for each
@@ -36,8 +42,8 @@ import argparse
 import json
 import sys
 
-ROWS = 64     # the global batch, split over all devices of all processes
-STEPS = 20    # data-parallel training steps
+ROWS_PER_DEVICE = 16   # the global batch: 16 rows for each device
+STEPS = 20             # data-parallel training steps
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -100,7 +106,7 @@ def main(argv=None) -> int:
     return 0
 
 
-def batch(rows: int = ROWS, seed: int = 0):
+def batch(rows: int, seed: int = 0):
     """The whole batch: ``rows`` points around the XOR corners, labels.
 
     Row ``i`` lies near corner ``i % 4`` (as in
@@ -160,10 +166,12 @@ def demo() -> dict:
                          axis_types=(AxisType.Explicit,))
     rows = NamedSharding(mesh, P("batch"))
 
-    # Each process holds only its own rows of the batch (here it makes all
-    # of them and keeps its share; a real job would read only its share).
-    X_all, Y_all = batch()
-    share = len(X_all) // processes
+    # Each process holds only its own rows of the batch, those of its
+    # devices (here it makes all of them and keeps its share; a real job
+    # would read only its share). The mesh lists the devices in process
+    # order, so process i holds the i-th share.
+    X_all, Y_all = batch(ROWS_PER_DEVICE * jax.device_count())
+    share = ROWS_PER_DEVICE * jax.local_device_count()
     mine = slice(me * share, (me + 1) * share)
     # Every process prints this line: each one holds different rows.
     print(f"process {me}: rows {mine.start}-{mine.stop - 1} on devices "
@@ -187,6 +195,8 @@ def demo() -> dict:
     except RuntimeError as err:
         log(f"np.asarray(X) fails: RuntimeError: "
             f"{str(err).split(' You can use')[0]}")
+    # Printing it does not fail, but shows no values.
+    log(f"print(X) shows: {X}")
     # ...gather it first (every process must take part: it communicates).
     X_gathered = multihost_utils.process_allgather(X, tiled=True)
     log(f"process_allgather(X, tiled=True): NumPy, shape "
@@ -206,6 +216,7 @@ def demo() -> dict:
     # Replicated arrays are whole on every process: np.asarray works.
     return {"processes": processes, "devices": jax.device_count(),
             "local_devices": jax.local_device_count(),
+            "rows": len(X_all), "printed": str(X),
             "total": float(total), "gathered": X_gathered.tolist(),
             "loss_before": first, "loss_after": last, "steps": STEPS,
             "params": [np.asarray(p).tolist() for p in params]}

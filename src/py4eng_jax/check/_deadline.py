@@ -213,6 +213,20 @@ def _run_body(body, fn, box: dict) -> None:
 
 
 _last_beat = [0.0]
+_criteria: list[int] = []
+
+
+def criterion() -> None:
+    """Note that one criterion of the running check passed.
+
+    The framework's verdicts (:func:`same_values`, :func:`jittable`,
+    :func:`require_vectorized`) call it when they pass; a checker's own
+    test may call it too. The checker reports the count in its
+    :class:`Feedback` (``criteria_passed``; after a pass, also
+    ``criteria_total``: the count plus one for the tests that count
+    nothing), so that a grader can give partial credit.
+    """
+    _criteria.append(1)
 
 
 def beat(*_, **__) -> None:
@@ -256,6 +270,7 @@ def _run_with_deadline(body, fn) -> Feedback:
     _listen()
     box: dict = {}
     del _cap_hits[:]
+    del _criteria[:]
     worker = threading.Thread(target=_run_body, args=(body, fn, box),
                               daemon=True, name="py4eng-checker")
     beat()
@@ -288,6 +303,9 @@ def _run_with_deadline(body, fn) -> Feedback:
         return _never_returned(True, deadline)
     if _cap_hits and not feedback.passed:
         return Feedback(Feedback.FAIL, _CAP_HINT.format(cap=WHILE_CAP))
+    feedback.criteria_passed = len(_criteria) + feedback.passed
+    if feedback.passed:
+        feedback.criteria_total = feedback.criteria_passed
     return feedback
 
 

@@ -26,7 +26,7 @@ from typing import Any
 import jax
 import numpy as np
 
-from ._deadline import beat
+from ._deadline import beat, criterion
 from ._feedback import describe, fail, not_attempted, one_line
 
 _LOOP_WORDS = ("for scan", "for fori_loop", "for while_loop", "for cond",
@@ -224,6 +224,7 @@ def jittable(fn: Callable, *args, hint: str = "",
         raise fail(f"{message} {hint}".strip(), err)
     if out is None:
         raise not_attempted()
+    criterion()
     return out
 
 
@@ -303,5 +304,6 @@ def same_values(got, expected, *, what: str, shown: str,
         raise fail(f"Wrong values for {what} with {shown}: expected "
                    f"{np.array2string(expected, precision=4)}, got "
                    f"{np.array2string(got, precision=4)}")
+    criterion()
 
 

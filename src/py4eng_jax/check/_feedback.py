@@ -36,12 +36,20 @@ class Feedback:
 
     PASS, FAIL, NOT_ATTEMPTED = "pass", "fail", "not attempted"
 
-    def __init__(self, status: str, message: str):
+    def __init__(self, status: str, message: str, *,
+                 criteria_passed: int | None = None,
+                 criteria_total: int | None = None):
         if status not in (self.PASS, self.FAIL, self.NOT_ATTEMPTED):
             raise ValueError(f"status must be pass, fail or not attempted, "
                              f"got {status!r}")
         self.status = status
         self.message = _sentence(message)
+        #: For partial credit (the course's test cells): how many of the
+        #: checker's criteria passed before it stopped, and, after a
+        #: pass, how many it tested. None when not counted; a failing
+        #: check does not know how many criteria it did not reach.
+        self.criteria_passed = criteria_passed
+        self.criteria_total = criteria_total
 
     @property
     def passed(self) -> bool:

@@ -43,6 +43,7 @@ from ._deadline import (
     beat,
     capped_while_loops,
     checker,
+    criterion,
     deadline_s,
     last_wait,
 )
@@ -80,4 +81,5 @@ __all__ = ["Feedback", "CheckFailed", "checker", "fail", "not_attempted",
            "describe", "one_line", "require_vectorized", "loops_over_batch",
            "capped_while_loops", "program_size", "largest_array",
            "primitives", "spec_axes", "deadline_s", "last_wait",
-           "DEADLINE_ENV", "DEFAULT_DEADLINE_S", "WHILE_CAP", "beat"]
+           "DEADLINE_ENV", "DEFAULT_DEADLINE_S", "WHILE_CAP", "beat",
+           "criterion"]

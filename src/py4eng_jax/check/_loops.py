@@ -19,6 +19,7 @@ from ._framework import (
     require_array,
     same_values,
 )
+from ._words import count_word
 
 __all__ = ["running_mean", "newton"]
 
@@ -65,8 +66,9 @@ def running_mean(fn) -> str:
         return ("Correct, and jittable, though without lax.scan: a "
                 "vectorized formula is a fine (often faster) answer. For "
                 "practice, try the scan version too.")
-    return ("Correct: your running mean matches for two inputs, works "
-            "under jax.jit, and its lax.scan does not grow with the input.")
+    return (f"Correct: your running mean matches for {count_word(len(cases))} "
+            f"inputs, works under jax.jit, and its lax.scan does not grow "
+            f"with the input.")
 
 
 @functools.cache
@@ -168,6 +170,6 @@ def newton(fn) -> str:
             "Your values are right, but there is no lax.while_loop in your "
             "function: write the loop with lax.while_loop, which stops as "
             "soon as its condition turns false")
-    return ("Correct: your newton finds the roots in the expected number "
-            "of steps for six cases, stops at max_iter, and works under "
-            "jax.jit.")
+    return (f"Correct: your newton finds the roots in the expected number "
+            f"of steps for {count_word(len(_NEWTON_CASES))} cases, stops at "
+            f"max_iter, and works under jax.jit.")

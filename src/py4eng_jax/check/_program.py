@@ -18,7 +18,7 @@ import jax
 import jax.extend as jex
 from jax.sharding import PartitionSpec
 
-from ._deadline import beat
+from ._deadline import beat, criterion
 from ._feedback import fail
 
 
@@ -149,6 +149,7 @@ def require_vectorized(fn: Callable, small: tuple, large: tuple, *,
             f"Your values are right, but your function is not vectorized: "
             f"{how}. Write the work for {one} and let jax.vmap map it over "
             f"the {rows}; vmap runs them all at once")
+    criterion()
 
 
 def spec_axes(sharding, ndim: int | None = None

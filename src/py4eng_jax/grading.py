@@ -1,0 +1,226 @@
+"""The grader behind an assignment's locked test cells (see the page
+"Teaching with this book" and ``tools/course.py``).
+
+A test cell made by ``make assignments`` reads::
+
+    from py4eng_jax import grading
+    grading.grade("numpy-differences-ex1", "tribonacci", globals(),
+                  points=3, criteria=5,
+                  checker="py4eng_jax.check:tribonacci")
+
+:func:`grade` does not trust the names in the student's notebook. It loads
+a fresh copy of the checker's module (and of ``py4eng_jax``) from the files
+on disk, under ``sys.modules`` entries that only exist while it loads, so a
+student's ``check = ...`` or a patched ``py4eng_jax.check.NAME`` (or a
+patched checker machinery) takes no part in the check. It then compares the
+student's ``check`` and the ``py4eng_jax`` modules of their kernel with the
+fresh ones: any difference is reported as tampering, with 0 points.
+
+The cell's last output is the score, a bare number: nbgrader reads it as
+the cell's partial credit. The line before it, ``Grade for LABEL: X of Y
+points (STATUS ...)``, is what ``tools/course.py`` reads for the status.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import io
+import sys
+import types
+import warnings
+
+__all__ = ["grade", "fresh_checker", "STATUSES"]
+
+#: The statuses a test cell reports.
+STATUSES = ("correct", "partial", "wrong", "not attempted", "tampered")
+
+_WATCHED = ("py4eng_jax",)
+
+
+def _owned(name: str, tops: tuple[str, ...]) -> bool:
+    return any(name == top or name.startswith(top + ".") for top in tops)
+
+
+def fresh_modules(module: str) -> dict[str, types.ModuleType]:
+    """Import ``module`` (and ``py4eng_jax``) afresh from disk.
+
+    The kernel's own entries in ``sys.modules`` are set aside while the
+    fresh copies load and put back afterwards, so the student's kernel is
+    left as it was and the fresh copies are reachable only from here.
+    Returns the fresh modules by name.
+    """
+    tops = tuple(dict.fromkeys(_WATCHED + (module.split(".")[0],)))
+    saved = {name: mod for name, mod in sys.modules.items()
+             if _owned(name, tops)}
+    for name in saved:
+        del sys.modules[name]
+    importlib.invalidate_caches()
+    try:
+        importlib.import_module("py4eng_jax")
+        importlib.import_module(module)
+        fresh = {name: mod for name, mod in sys.modules.items()
+                 if _owned(name, tops)}
+    finally:
+        for name in [n for n in sys.modules if _owned(n, tops)]:
+            del sys.modules[name]
+        sys.modules.update(saved)
+    return fresh
+
+
+def fresh_checker(spec: str):
+    """The checker ``"module:name"``, loaded afresh; also its modules."""
+    module, _, name = spec.partition(":")
+    fresh = fresh_modules(module)
+    return getattr(fresh[module], name), fresh
+
+
+def _code_of(obj):
+    """What identifies a function: its code (and its body's, for a
+    checker), or None for something that is not a function."""
+    body = getattr(obj, "body", None)
+    if isinstance(obj, types.FunctionType):
+        own = (obj.__code__.co_code, obj.__code__.co_consts,
+               obj.__code__.co_names)
+        if isinstance(body, types.FunctionType):
+            return own, _code_of(body)
+        return own
+    if isinstance(obj, property):
+        return tuple(_code_of(f) for f in (obj.fget, obj.fset, obj.fdel))
+    return None
+
+
+def _members(mod: types.ModuleType) -> dict[str, object]:
+    """Functions of a module, and those of its classes, by dotted name."""
+    found = {}
+    for name, value in vars(mod).items():
+        if isinstance(value, types.FunctionType):
+            found[name] = value
+        elif isinstance(value, type) and value.__module__ == mod.__name__:
+            for attr, member in vars(value).items():
+                if isinstance(member, (types.FunctionType, property)):
+                    found[f"{name}.{attr}"] = member
+    return found
+
+
+def _differences(kernel: types.ModuleType,
+                 fresh: types.ModuleType) -> list[str]:
+    """Names whose code in the kernel's module differs from the fresh
+    module's (a patched function, a replaced checker)."""
+    mine = _members(kernel)
+    changed = []
+    for name, genuine in _members(fresh).items():
+        if name not in mine and "." not in name and not hasattr(
+                kernel, name):
+            changed.append(name)
+            continue
+        got = mine.get(name, getattr(kernel, name, None)) if "." not in \
+            name else _class_member(kernel, name)
+        if _code_of(got) != _code_of(genuine):
+            changed.append(name)
+    return changed
+
+
+def _class_member(mod, dotted: str):
+    cls_name, attr = dotted.split(".", 1)
+    cls = getattr(mod, cls_name, None)
+    return vars(cls).get(attr) if isinstance(cls, type) else None
+
+
+def tampering(namespace: dict, checker_name: str,
+              fresh: dict[str, types.ModuleType]) -> str:
+    """Why the student's kernel does not hold the genuine checkers, or ""
+    when it does."""
+    module_name = next(name for name, mod in fresh.items()
+                       if getattr(mod, checker_name, None) is not None
+                       and callable(getattr(mod, checker_name)))
+    check = namespace.get("check")
+    if check is not None:
+        if not isinstance(check, types.ModuleType):
+            return ("the name `check` in your notebook is not the book's "
+                    "checker module (it was redefined)")
+        genuine = fresh.get(getattr(check, "__name__", ""))
+        if genuine is None:
+            return ("the name `check` in your notebook is not the book's "
+                    "checker module (it was redefined)")
+        changed = _differences(check, genuine)
+        if changed:
+            return (f"{genuine.__name__}.{changed[0]} in your notebook is "
+                    f"not the package's own (it was patched)")
+    for name, mod in fresh.items():
+        kernel = sys.modules.get(name)
+        if kernel is None or kernel is mod:
+            continue
+        changed = _differences(kernel, mod)
+        if changed:
+            return (f"{name}.{changed[0]} in your notebook is not the "
+                    f"package's own (it was patched)")
+    del module_name
+    return ""
+
+
+def _status(feedback, passed: int, total: int) -> str:
+    status = getattr(feedback, "status", "fail")
+    if status == "pass":
+        return "correct"
+    if status == "not attempted":
+        return "not attempted"
+    return "partial" if passed > 0 else "wrong"
+
+
+def _counts(feedback, criteria: int | None) -> tuple[int, int]:
+    """Criteria passed and tested. A pass passes them all. A failing
+    check stops at its first failure, so it passed at most all but one
+    of the ``criteria`` the book's solution passes (the count that
+    ``make assignments`` wrote into the test cell); without a count, the
+    exercise is one criterion."""
+    passed = getattr(feedback, "criteria_passed", None) or 0
+    if getattr(feedback, "status", "") == "pass":
+        total = getattr(feedback, "criteria_total", None) or criteria or 1
+        return total, total
+    if not criteria:
+        return 0, 1
+    return min(int(passed), criteria - 1), criteria
+
+
+def grade(label: str, name: str, namespace: dict, *, points: float,
+          checker: str, criteria: int | None = None) -> float:
+    """Check the student's ``name`` with ``checker``; print the hint and
+    the grade; return the score (nbgrader's partial credit).
+
+    ``checker`` is ``"module:function"``, e.g.
+    ``"py4eng_jax.check:tribonacci"`` or a lecturer's own module;
+    ``criteria``: how many criteria the checker tests (the points are
+    shared equally among them).
+    """
+    points = float(points)
+    checker_name = checker.partition(":")[2]
+    check_fn, fresh = fresh_checker(checker)
+    why = tampering(namespace, checker_name, fresh)
+    if why:
+        print(f"⚠️ Tampered: {why}, so this exercise gets no points.")
+        print(f"Grade for {label}: 0 of {points:g} points (tampered).")
+        return 0.0
+    fn = namespace.get(name)
+    if fn is None:
+        fn = _missing
+    # What the student's code prints or warns while it is checked stays
+    # out of the cell: nbgrader gives 0 to a cell that wrote to stderr.
+    with contextlib.redirect_stdout(io.StringIO()), \
+            contextlib.redirect_stderr(io.StringIO()), \
+            warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        feedback = check_fn(fn)
+    passed, total = _counts(feedback, criteria)
+    status = _status(feedback, passed, total)
+    score = round(points * passed / total, 2) if status != "not " \
+        "attempted" else 0.0
+    print(repr(feedback))
+    print(f"Grade for {label}: {score:g} of {points:g} points ({status}, "
+          f"{passed} of {total} criteria).")
+    return score
+
+
+def _missing(*args, **kwargs):
+    """Stands for a function the notebook no longer defines."""
+    return None
