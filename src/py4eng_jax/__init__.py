@@ -70,6 +70,14 @@ from ._training import (
     train_fused_core,
     train_with,
 )
+from ._truss import (
+    Truss,
+    TrussResponse,
+    ten_bar_truss,
+    truss_solve,
+    truss_stiffness,
+    truss_weight,
+)
 from ._uncertainty import (
     delta_method,
     exceedance,
@@ -129,5 +137,8 @@ __all__ = [
     # the 2-D heat equation, on one device and sharded (chapter heat)
     "stable_dt", "fourier_mode", "heat_step", "simulate",
     "simulate_sharded",
+    # a differentiable plane-truss model, the 10-bar truss (chapter truss)
+    "Truss", "TrussResponse", "truss_stiffness", "truss_solve",
+    "truss_weight", "ten_bar_truss",
     "use_book_style",
 ]

@@ -20,6 +20,7 @@ from ._numpy_differences import huber, random_walk, tribonacci
 from ._parallel import data_parallel_step, standardize_batch
 from ._pytrees import clip_by_global_norm, dense_pytree, global_norm
 from ._static_args import moving_average, padded_fibonacci
+from ._truss import buckling_ratios, drift_exceedance
 from ._vmap import ensemble_losses, nearest_rows
 
 __all__ = [
@@ -50,6 +51,8 @@ __all__ = [
     "global_norm", "clip_by_global_norm", "dense_pytree",
     # static-args
     "moving_average", "padded_fibonacci",
+    # truss
+    "buckling_ratios", "drift_exceedance",
     # vmap
     "nearest_rows", "ensemble_losses",
 ]
