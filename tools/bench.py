@@ -321,7 +321,10 @@ def _optional_groups() -> list[Callable[[bool], Group]]:
         import bench_grading
     except ImportError:
         return []
-    return [bench_grading.group_grading]
+    # tools/bench_grading.py (the course tooling) offers grading_seconds()
+    # today; it becomes a group here once it defines group_grading.
+    group = getattr(bench_grading, "group_grading", None)
+    return [group] if group is not None else []
 
 
 GROUPS = [group_xor_step, group_xor_training, group_sequence,
