@@ -228,9 +228,11 @@ def cg_solve(matvec: Callable, b, *, preconditioner: Callable | None = None,
     it updates as it goes, which drifts from the true one by rounding; a
     singular or badly conditioned operator stops far short of it, or
     gives non-finite values).
-    The iterations are counted with a ``jax.debug.callback`` in ``matvec``.
-    This is an eager helper: inside ``jit``, ``grad`` or ``vmap`` call
-    ``jax.scipy.sparse.linalg.cg`` itself.
+    The iterations are counted with a ``jax.debug.callback`` in ``matvec``
+    (a round trip to Python per iteration), and each call compiles the
+    solve anew (``matvec`` is a new function each time): time
+    ``jax.scipy.sparse.linalg.cg`` itself. This is an eager helper: inside
+    ``jit``, ``grad`` or ``vmap`` call ``jax.scipy.sparse.linalg.cg``.
 
     Args:
       matvec: a function that applies ``A`` to an array of ``b``'s shape.

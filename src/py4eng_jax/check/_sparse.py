@@ -1,7 +1,7 @@
 """Checkers for the exercises of the sparse chapter.
 
-``steady_insulated(q, k, dx)``: steady conduction with an insulated right
-edge, compared with a dense solve of the assembled matrix.
+``steady_insulated(q, k, dx)``: steady conduction with the edge at the
+last column insulated, compared with a dense solve of the assembled matrix.
 ``bar_conductivity(target)``: the bar conductivity that gives a target
 mean temperature rise on the chapter's plate (:func:`plate`), checked by
 solving with the returned conductivity.
@@ -82,18 +82,18 @@ def _insulated_guesses(q, k, dx) -> list[tuple[np.ndarray, str]]:
     right = _solve(_matrix(k, dx), q)
     return [
         (_solve(_matrix(k, dx, insulated=None), q),
-         "Your right edge is held at zero like the other three: insulated "
-         "means no face beyond the last column, so no heat flows out "
-         "there"),
+         "Your insulated edge, the last column, is held at zero like the "
+         "other three: insulated means no face beyond the last column, so "
+         "no heat flows out there"),
         (_solve(_matrix(k, dx, insulated="left"), q),
-         "You insulated the left edge (the first column): the insulated "
-         "edge is the right one, the last column u[:, -1]"),
+         "You insulated the first column: the insulated edge is the last "
+         "column, u[:, -1]"),
         (_solve(_matrix(k, dx, insulated="bottom"), q),
-         "You insulated the last row: rows run along x and the right edge "
-         "is the last column, u[:, -1]"),
+         "You insulated the last row: the insulated edge is the last "
+         "column, u[:, -1]"),
         (_solve(_matrix(k, dx, insulated="top"), q),
-         "You insulated the first row: the right edge is the last column, "
-         "u[:, -1]"),
+         "You insulated the first row: the insulated edge is the last "
+         "column, u[:, -1]"),
         (_solve(_matrix(k, dx, mirror=True), q),
          "Your insulated edge mirrors a ghost point (u beyond the edge = u "
          "before it): that makes the operator non-symmetric, which CG does "
@@ -123,7 +123,7 @@ def _insulated_guesses(q, k, dx) -> list[tuple[np.ndarray, str]]:
 
 @checker("steady_insulated")
 def steady_insulated(fn) -> str:
-    """Check ``steady_insulated(q, k, dx)``: an insulated right edge."""
+    """Check ``steady_insulated(q, k, dx)``: the last column insulated."""
     with jax.enable_x64(True):
         return _check_insulated(fn)
 
@@ -158,8 +158,8 @@ def _check_insulated(fn) -> str:
             f"Wrong values for {shown}: expected "
             f"{np.array2string(expected, precision=4)}, got "
             f"{np.array2string(values, precision=4)}")
-    return (f"Correct: the right edge is insulated and the solve is "
-            f"converged, on all {len(cases)} plates tried.")
+    return (f"Correct: the edge at the last column is insulated and the "
+            f"solve is converged, on all {len(cases)} plates tried.")
 
 
 # --- exercise 2: the bar a design needs -----------------------------------
