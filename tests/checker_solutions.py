@@ -1,9 +1,11 @@
 """Attempts at every exercise, for the checker catalogue.
 
-``BOOK_*``: the chapter's solution, copied. ``OK_*``: other correct
-solutions, written differently. ``BAD_*``: typical wrong answers. The
-catalogue (tests/test_check_catalogue.py) states the verdict and the hint
-each one must get.
+``OK_*``: correct solutions, written differently from the book's.
+``BAD_*``: typical wrong answers. ``_correct_*``: a correct function that
+some wrong answers are built from (not an attempt). The catalogue
+(tests/test_check_catalogue.py) states the verdict and the hint each one
+must get. The book's own solutions are not copied here:
+tests/test_exercises.py checks their stored outputs.
 """
 
 import functools
@@ -13,8 +15,6 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 from jax import lax
-from jax.sharding import NamedSharding
-from jax.sharding import PartitionSpec as P
 
 import py4eng_jax
 from py4eng_jax import (
@@ -27,10 +27,6 @@ from py4eng_jax import (
 )
 
 # ------------------------------------------------------------ autodiff-ex1
-
-
-def BOOK_accuracy(params, X, Y):
-    return jnp.mean((predict(params, X) > 0.5) == Y)
 
 
 def OK_accuracy_count(params, X, Y):
@@ -90,10 +86,6 @@ def BAD_accuracy_transposed(params, X, Y):
 # ------------------------------------------------------------ autodiff-ex2
 
 
-def BOOK_grad_b2(params, X, Y):
-    return jnp.mean(predict(params, X) - Y, keepdims=True)
-
-
 def OK_grad_b2_scalar(params, X, Y):
     return (predict(params, X) - Y).sum() / len(Y)
 
@@ -134,11 +126,6 @@ def BAD_grad_b2_w2(params, X, Y):
 
 
 # ------------------------------------------------------------ jit-ex1
-
-
-def BOOK_clip(g, max_norm):
-    norm = jnp.linalg.norm(g)
-    return jnp.where(norm > max_norm, g * (max_norm / norm), g)
 
 
 def OK_clip_minimum(g, max_norm):
@@ -188,12 +175,6 @@ def BAD_clip_squared_norm(g, max_norm):
 
 
 @jax.jit
-def BOOK_train_step(params, X, Y, lr):
-    value, grads = jax.value_and_grad(loss)(params, X, Y)
-    new = tuple(p - lr * g for p, g in zip(params, grads))
-    return new, value, all_correct(params, X, Y)
-
-
 def _ok_train_step(params, X, Y, lr):
     grads = jax.grad(loss)(params, X, Y)
     new = jax.tree.map(lambda p, g: p - lr * g, params, grads)
@@ -257,16 +238,6 @@ def BAD_train_step_two(params, X, Y, lr):
 
 
 # ------------------------------------------------------------ loops-ex1
-
-
-def BOOK_running_mean(x):
-    def step(carry, xi):
-        total, count = carry
-        total, count = total + xi, count + 1
-        return (total, count), total / count
-
-    _, means = lax.scan(step, (0.0, 0), x)
-    return means
 
 
 def OK_running_mean_index(x):
@@ -336,7 +307,7 @@ def BAD_running_mean_float_total(x):
 # ------------------------------------------------------------ loops-ex2
 
 
-def BOOK_newton(f, x0, tol=1e-6, max_iter=50):
+def _correct_newton(f, x0, tol=1e-6, max_iter=50):
     df = jax.grad(f)
 
     def keep_going(state):
@@ -394,7 +365,7 @@ def BAD_newton_python_while(f, x0, tol=1e-6, max_iter=50):
 
 
 def BAD_newton_counts_from_one(f, x0, tol=1e-6, max_iter=50):
-    x, steps = BOOK_newton(f, x0, tol, max_iter)
+    x, steps = _correct_newton(f, x0, tol, max_iter)
     return x, steps + 1
 
 
@@ -406,7 +377,7 @@ def BAD_newton_float_steps(f, x0, tol=1e-6, max_iter=50):
 
 
 def BAD_newton_root_only(f, x0, tol=1e-6, max_iter=50):
-    return BOOK_newton(f, x0, tol, max_iter)[0]
+    return _correct_newton(f, x0, tol, max_iter)[0]
 
 
 def BAD_newton_fori(f, x0, tol=1e-6, max_iter=50):
@@ -435,15 +406,6 @@ def BAD_newton_python_forever(f, x0, tol=1e-6, max_iter=50):
 
 
 # ------------------------------------------------------ numpy-differences-ex1
-
-
-def BOOK_tribonacci(n):
-    t = jnp.zeros(n).at[2].set(1.0)
-
-    def step(i, t):
-        return t.at[i].set(t[i - 1] + t[i - 2] + t[i - 3])
-
-    return lax.fori_loop(3, n, step, t)
 
 
 def OK_tribonacci_scan(n):
@@ -523,10 +485,6 @@ def BAD_tribonacci_endless_while(n):
 # ------------------------------------------------------ numpy-differences-ex2
 
 
-def BOOK_huber(x):
-    return jnp.where(jnp.abs(x) <= 1, 0.5 * x**2, jnp.abs(x) - 0.5)
-
-
 def OK_huber_clip(x):
     a = jnp.clip(jnp.abs(x), 0.0, 1.0)
     return a * (jnp.abs(x) - 0.5 * a)
@@ -572,7 +530,7 @@ def BAD_huber_no_half(x):
 # ------------------------------------------------------ numpy-differences-ex3
 
 
-def BOOK_random_walk(key, steps):
+def _correct_random_walk(key, steps):
     moves = jnp.stack([jax.random.normal(jax.random.fold_in(key, i))
                        for i in range(steps)])
     return jnp.cumsum(moves)
@@ -617,11 +575,11 @@ def BAD_random_walk_one_draw(key, steps):
 
 
 def BAD_random_walk_with_start(key, steps):
-    return jnp.concatenate([jnp.zeros(1), BOOK_random_walk(key, steps)])
+    return jnp.concatenate([jnp.zeros(1), _correct_random_walk(key, steps)])
 
 
 def BAD_random_walk_list(key, steps):
-    return [float(v) for v in BOOK_random_walk(key, steps)]
+    return [float(v) for v in _correct_random_walk(key, steps)]
 
 
 def BAD_random_walk_numpy(key, steps):
@@ -629,12 +587,6 @@ def BAD_random_walk_numpy(key, steps):
 
 
 # ------------------------------------------------------------ debugging-ex1
-
-
-def BOOK_safe_norm(x):
-    is_zero = jnp.all(x == 0)
-    safe_x = jnp.where(is_zero, 1.0, x)     # never 0 inside the norm
-    return jnp.where(is_zero, 0.0, jnp.linalg.norm(safe_x))
 
 
 def OK_safe_norm_sum(x):
@@ -696,10 +648,6 @@ def BAD_safe_norm_shift(x):
 # ------------------------------------------------------------ debugging-ex2
 
 
-def BOOK_mean_of_first(x, n):
-    return jnp.mean(x, where=jnp.arange(x.size) < n)
-
-
 def OK_mean_of_first_cumsum(x, n):
     return jnp.cumsum(x)[n - 1] / n
 
@@ -746,10 +694,6 @@ def BAD_mean_of_first_arange_x(x, n):
 
 
 @jax.jit(static_argnames="window")
-def BOOK_moving_average(x, window):
-    return jnp.convolve(x, jnp.ones(window) / window, mode="valid")
-
-
 @functools.partial(jax.jit, static_argnums=1)
 def OK_moving_average_cumsum(x, window):
     c = jnp.cumsum(jnp.concatenate([jnp.zeros(1), x]))
@@ -800,7 +744,7 @@ def BAD_moving_average_sum(x, window):
 # ------------------------------------------------------------ static-args-ex2
 
 
-def BOOK_padded_fibonacci(n, size):
+def _correct_padded_fibonacci(n, size):
     a = jnp.zeros(size).at[0].set(1.0).at[1].set(2.0)
 
     def step(i, a):
@@ -835,7 +779,7 @@ def BAD_padded_fibonacci_range_n(n, size):
 
 
 def BAD_padded_fibonacci_shape_n(n, size):
-    return BOOK_padded_fibonacci(n, size)[:n]
+    return _correct_padded_fibonacci(n, size)[:n]
 
 
 def BAD_padded_fibonacci_one_one(n, size):
@@ -846,36 +790,29 @@ def BAD_padded_fibonacci_one_one(n, size):
 
 
 def BAD_padded_fibonacci_le(n, size):
-    a = BOOK_padded_fibonacci(size, size)
+    a = _correct_padded_fibonacci(size, size)
     return jnp.where(jnp.arange(size) <= n, a, 0.0)
 
 
 def BAD_padded_fibonacci_slice_set(n, size):
-    return BOOK_padded_fibonacci(size, size).at[n:].set(0.0)
+    return _correct_padded_fibonacci(size, size).at[n:].set(0.0)
 
 
 def BAD_padded_fibonacci_if(n, size):
-    a = BOOK_padded_fibonacci(size, size)
+    a = _correct_padded_fibonacci(size, size)
     return jnp.stack([a[i] if i < n else 0.0 for i in range(size)])
 
 
 @jax.jit(static_argnames=("n", "size"))
 def BAD_padded_fibonacci_n_static(n, size):
-    return BOOK_padded_fibonacci(n, size)
+    return _correct_padded_fibonacci(n, size)
 
 
 def BAD_padded_fibonacci_list(n, size):
-    return [float(v) for v in BOOK_padded_fibonacci(n, size)]
+    return [float(v) for v in _correct_padded_fibonacci(n, size)]
 
 
 # ------------------------------------------------------------ vmap-ex1
-
-
-def BOOK_nearest_rows(Q, Y):
-    def nearest(q):
-        return jnp.argmin(hamming_to_rows(q, Y))
-
-    return jax.vmap(nearest)(Q)
 
 
 def OK_nearest_rows_broadcast(Q, Y):
@@ -941,7 +878,7 @@ def BAD_nearest_rows_similarity(Q, Y):
 # ------------------------------------------------------------ vmap-ex2
 
 
-def BOOK_ensemble_losses(stacked, X, Y):
+def _correct_ensemble_losses(stacked, X, Y):
     return jax.vmap(loss, in_axes=(0, None, None))(stacked, X, Y)
 
 
@@ -958,7 +895,7 @@ def OK_ensemble_losses_einsum(stacked, X, Y):
 
 
 def BAD_ensemble_losses_mean(stacked, X, Y):
-    return BOOK_ensemble_losses(stacked, X, Y).mean()
+    return _correct_ensemble_losses(stacked, X, Y).mean()
 
 
 def BAD_ensemble_losses_all_mapped(stacked, X, Y):
@@ -998,7 +935,7 @@ def BAD_ensemble_losses_too_few_axes(stacked, X, Y):
 # ------------------------------------------------------------ pytrees-ex1
 
 
-def BOOK_global_norm(tree):
+def _correct_global_norm(tree):
     return jnp.sqrt(sum(jnp.sum(leaf**2) for leaf in jax.tree.leaves(tree)))
 
 
@@ -1049,11 +986,6 @@ def BAD_global_norm_l1(tree):
 # ------------------------------------------------------------ pytrees-ex2
 
 
-def BOOK_clip_by_global_norm(tree, max_norm):
-    scale = jnp.minimum(1.0, max_norm / BOOK_global_norm(tree))
-    return jax.tree.map(lambda leaf: leaf * scale, tree)
-
-
 def OK_clip_by_global_norm_maximum(tree, max_norm):
     norm = OK_global_norm_ravel(tree)
     return jax.tree.map(lambda x: x * max_norm / jnp.maximum(norm, max_norm),
@@ -1074,23 +1006,23 @@ def BAD_clip_by_global_norm_per_leaf(tree, max_norm):
 
 
 def BAD_clip_by_global_norm_stretch(tree, max_norm):
-    norm = BOOK_global_norm(tree)
+    norm = _correct_global_norm(tree)
     return jax.tree.map(lambda x: x * max_norm / norm, tree)
 
 
 def BAD_clip_by_global_norm_nan(tree, max_norm):
-    norm = BOOK_global_norm(tree)
+    norm = _correct_global_norm(tree)
     return jax.tree.map(lambda x: x / norm * jnp.minimum(norm, max_norm),
                         tree)
 
 
 def BAD_clip_by_global_norm_leaves(tree, max_norm):
-    scale = jnp.minimum(1.0, max_norm / BOOK_global_norm(tree))
+    scale = jnp.minimum(1.0, max_norm / _correct_global_norm(tree))
     return [x * scale for x in jax.tree.leaves(tree)]
 
 
 def BAD_clip_by_global_norm_if(tree, max_norm):
-    norm = BOOK_global_norm(tree)
+    norm = _correct_global_norm(tree)
     if norm > max_norm:
         return jax.tree.map(lambda x: x * max_norm / norm, tree)
     return tree
@@ -1101,24 +1033,12 @@ def BAD_clip_by_global_norm_elementwise(tree, max_norm):
 
 
 def BAD_clip_by_global_norm_inverted(tree, max_norm):
-    scale = jnp.minimum(1.0, BOOK_global_norm(tree) / max_norm)
+    scale = jnp.minimum(1.0, _correct_global_norm(tree) / max_norm)
     return jax.tree.map(lambda x: x * scale, tree)
 
 
 # ------------------------------------------------------------ pytrees-ex3
 # Each attempt builds its own class: a class can be registered only once.
-
-
-def BOOK_dense():
-    class Dense:
-        def __init__(self, w, b, activation="tanh"):
-            self.w, self.b, self.activation = w, b, activation
-
-    jax.tree_util.register_pytree_node(
-        Dense,
-        lambda layer: ((layer.w, layer.b), layer.activation),
-        lambda activation, children: Dense(*children, activation))
-    return Dense
 
 
 def OK_dense_dataclass():
@@ -1204,7 +1124,7 @@ def BAD_dense_unflatten_tuple():
 # ------------------------------------------------------------ benchmarking-ex1
 
 
-def BOOK_honest_times(f, x, repeat):
+def _correct_honest_times(f, x, repeat):
     jax.block_until_ready(f(x))            # warm-up: compiles, untimed
     times = []
     for _ in range(repeat):
@@ -1272,11 +1192,11 @@ def BAD_honest_times_warmup_kept(f, x, repeat):
 
 
 def BAD_honest_times_ms(f, x, repeat):
-    return [1000 * t for t in BOOK_honest_times(f, x, repeat)]
+    return [1000 * t for t in _correct_honest_times(f, x, repeat)]
 
 
 def BAD_honest_times_total(f, x, repeat):
-    return sum(BOOK_honest_times(f, x, repeat))
+    return sum(_correct_honest_times(f, x, repeat))
 
 
 def BAD_honest_times_twice(f, x, repeat):
@@ -1291,25 +1211,10 @@ def BAD_honest_times_twice(f, x, repeat):
 
 
 def BAD_honest_times_strings(f, x, repeat):
-    return [f"{t:.3f} s" for t in BOOK_honest_times(f, x, repeat)]
+    return [f"{t:.3f} s" for t in _correct_honest_times(f, x, repeat)]
 
 
 # ------------------------------------------------------------ benchmarking-ex2
-
-
-def BOOK_escape_count_while(cr, ci, max_iter):
-    def keep_going(state):
-        zr, zi, count, inside = state
-        return inside & (count < max_iter)
-
-    def step(state):
-        zr, zi, count, _ = state
-        zr, zi = zr * zr - zi * zi + cr, 2 * zr * zi + ci
-        inside = zr * zr + zi * zi <= 4
-        return zr, zi, jnp.where(inside, count + 1, count), inside
-
-    zero = jnp.zeros_like(cr)
-    return lax.while_loop(keep_going, step, (zero, zero, 0, True))[2]
 
 
 def OK_escape_count_complex(cr, ci, max_iter):
@@ -1438,85 +1343,6 @@ def BAD_escape_count_numpy(cr, ci, max_iter):
                           (zero, zero, 0, True))[2]
 
 
-# ------------------------------------------------------------ parallel-ex2
-
-
-def BOOK_data_parallel_step(params, X, Y, mesh):
-    params = jax.device_put(params, NamedSharding(mesh, P()))
-    rows = NamedSharding(mesh, P(mesh.axis_names[0]))
-    X, Y = jax.device_put(X, rows), jax.device_put(Y, rows)
-    return jax.jit(py4eng_jax.gd_step)(params, X, Y, 1.0)
-
-
-def OK_data_parallel_in_shardings(params, X, Y, mesh):
-    rows = NamedSharding(mesh, P(mesh.axis_names))
-    copy = NamedSharding(mesh, P())
-    step = jax.jit(gd_step, in_shardings=(copy, rows, rows, None),
-                   out_shardings=copy)
-    return step(params, X, Y, 1.0)
-
-
-def OK_data_parallel_helpers(params, X, Y, mesh):
-    X, Y = py4eng_jax.shard_rows(X, mesh), py4eng_jax.shard_rows(Y, mesh)
-    return jax.jit(gd_step)(py4eng_jax.replicate(params, mesh), X, Y, 1.0)
-
-
-def BAD_data_parallel_all_replicated(params, X, Y, mesh):
-    copy = NamedSharding(mesh, P())
-    params, X, Y = jax.device_put((params, X, Y), copy)
-    return jax.jit(gd_step)(params, X, Y, 1.0)
-
-
-def BAD_data_parallel_data_not_split(params, X, Y, mesh):
-    params = jax.device_put(params, NamedSharding(mesh, P()))
-    return jax.jit(gd_step)(params, X, Y, 1.0)
-
-
-def BAD_data_parallel_only_x(params, X, Y, mesh):
-    copy = NamedSharding(mesh, P())
-    X = jax.device_put(X, NamedSharding(mesh, P(mesh.axis_names[0])))
-    return jax.jit(gd_step)(jax.device_put(params, copy), X,
-                            jax.device_put(Y, copy), 1.0)
-
-
-def BAD_data_parallel_one_device(params, X, Y, mesh):
-    return jax.jit(gd_step)(params, X, Y, 1.0)
-
-
-def BAD_data_parallel_gathered(params, X, Y, mesh):
-    rows = NamedSharding(mesh, P(mesh.axis_names[0]))
-    copy = NamedSharding(mesh, P())
-    X, Y = jax.device_put(X, rows), jax.device_put(Y, rows)
-    X, Y = jax.device_put(X, copy), jax.device_put(Y, copy)
-    return jax.jit(gd_step)(jax.device_put(params, copy), X, Y, 1.0)
-
-
-def BAD_data_parallel_lr(params, X, Y, mesh):
-    params = jax.device_put(params, NamedSharding(mesh, P()))
-    rows = NamedSharding(mesh, P(mesh.axis_names[0]))
-    X, Y = jax.device_put(X, rows), jax.device_put(Y, rows)
-    return jax.jit(gd_step)(params, X, Y, 0.5)
-
-
-def BAD_data_parallel_returns_loss(params, X, Y, mesh):
-    return loss(params, X, Y)
-
-
-def OK_data_parallel_shard_map(params, X, Y, mesh):
-    axis = mesh.axis_names[0]
-
-    def local(params, X, Y):   # one device's rows
-        # The parameters are the same on every device, so jax.grad adds
-        # up (psum) the devices' gradients: divide by their number.
-        share = jax.lax.axis_size(axis)
-        grads = jax.grad(lambda p: loss(p, X, Y) / share)(params)
-        return jax.tree.map(lambda p, g: p - g, params, grads)
-
-    step = jax.shard_map(local, mesh=mesh, in_specs=(P(), P(axis), P(axis)),
-                         out_specs=P())
-    return jax.jit(step)(params, X, Y)
-
-
 # ------------------------------------------------------------- fitting-ex1
 
 
@@ -1535,7 +1361,7 @@ def _cubic_states(theta, t, rhs=_cubic_rhs, per_interval=10, every=10,
                                 every=every)
 
 
-def BOOK_cubic_residuals(theta, t, x_meas):
+def _correct_cubic_residuals(theta, t, x_meas):
     k, c, k3, x0 = theta
     y0 = jnp.stack([x0, jnp.zeros_like(x0)])
     dt = (t[1] - t[0]) / 10       # t may be traced: no float() here
@@ -1629,7 +1455,7 @@ def BAD_cubic_both_states(theta, t, x_meas):
 
 
 def BAD_cubic_sum_of_squares(theta, t, x_meas):
-    return jnp.sum(BOOK_cubic_residuals(theta, t, x_meas) ** 2)
+    return jnp.sum(_correct_cubic_residuals(theta, t, x_meas) ** 2)
 
 
 def BAD_cubic_every_step(theta, t, x_meas):
@@ -1666,7 +1492,7 @@ def BAD_cubic_numpy_rhs(theta, t, x_meas):
 
 
 def BAD_cubic_list(theta, t, x_meas):
-    return list(BOOK_cubic_residuals(theta, t, x_meas))
+    return list(_correct_cubic_residuals(theta, t, x_meas))
 
 
 def BAD_cubic_python_loop(theta, t, x_meas):
@@ -1702,7 +1528,7 @@ def _x_final(theta, T, h=0.01, steps=None):
                                 (k, c))[-1]
 
 
-def BOOK_dxT_dk(theta, T):
+def _correct_dxT_dk(theta, T):
     k, c, x0 = theta
     n = round(T / 0.01)
 
@@ -1763,7 +1589,7 @@ def BAD_dx_coarse_step(theta, T):
 
 
 def BAD_dx_list(theta, T):
-    return [BOOK_dxT_dk(theta, T)]
+    return [_correct_dxT_dk(theta, T)]
 
 
 def BAD_dx_float_k(theta, T):

@@ -3,6 +3,9 @@
 The session runs offline: it and every Python process it starts (builds,
 notebook kernels, tools) refuse connections to other machines, and the
 session fails if anything tried (see tools/no_network/sitecustomize.py).
+
+``--chapter book/NAME.md`` (``make chapter``) keeps only that chapter's
+tests (which ones: tests/support.py, "One chapter's tests").
 """
 
 import contextlib
@@ -13,11 +16,13 @@ import pathlib
 import subprocess
 import sys
 import tempfile
+import time
 
 import jax
 import pytest
 
 import py4eng_jax
+import support
 from book_files import ROOT as BOOK_ROOT
 from support import NO_NETWORK, load_network_guard
 
@@ -26,8 +31,33 @@ _GUARD = load_network_guard()
 _NETWORK_LOG = pytest.StashKey[pathlib.Path]()
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--chapter", metavar="book/NAME.md", default=None,
+        help="run only the tests of this chapter: its notebook, pairing, "
+             "exercises, checker catalogue and helpers (make chapter)")
+
+
+def _chapter(config) -> str | None:
+    path = config.getoption("chapter", None)
+    return support.chapter_name(path) if path else None
+
+
 def pytest_configure(config):
-    """Switch the network off for this process and the ones it starts."""
+    """Find the nbval sanitize file from any folder; check --chapter;
+    switch the network off for this process and the ones it starts."""
+    sanitize = getattr(config.option, "nbval_sanitize_with", None)
+    if sanitize and not os.path.isabs(sanitize):
+        config.option.nbval_sanitize_with = str(config.rootpath / sanitize)
+    name = _chapter(config)
+    if name is not None:
+        try:
+            files = support.chapter_files(name)
+        except ValueError as err:
+            raise pytest.UsageError(f"--chapter: {err}") from None
+        # A plugin, not this conftest's hook: a conftest's collection hooks
+        # see only its own folder, and the chapter spans book/ and src/.
+        config.pluginmanager.register(_ChapterFiles(files), "py4eng-chapter")
     if os.environ.get(_GUARD.LOG_VARIABLE):
         return  # already set up (e.g. a pytest run inside a test)
     fd, log = tempfile.mkstemp(prefix="py4eng-network-", suffix=".log")
@@ -50,7 +80,28 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+_STARTED = pytest.StashKey[float]()
+
+
+def pytest_sessionstart(session):
+    session.config.stash[_STARTED] = time.time()
+
+
+def _browser_report(terminalreporter, config) -> None:
+    """The browser tests' report of page weight and accessibility findings
+    (tests/test_browser.py writes it; a report, not a check), when this
+    session wrote it (under pytest-xdist, a worker did)."""
+    report = BOOK_ROOT / "_build" / "screenshots" / "report.txt"
+    started = config.stash.get(_STARTED, None)
+    if (started is None or not report.exists()
+            or report.stat().st_mtime < started):
+        return
+    terminalreporter.section("page weight and accessibility (a report)")
+    terminalreporter.write(report.read_text(encoding="utf-8"))
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    _browser_report(terminalreporter, config)
     attempts = _network_attempts(config)
     if attempts:
         terminalreporter.section("network access attempted (refused)",
@@ -134,7 +185,39 @@ def _priority(item) -> int:
     return 3
 
 
+class _ChapterFiles:
+    """With --chapter: skip every file outside the chapter's (the shared
+    files are filtered test by test, in pytest_collection_modifyitems)."""
+
+    def __init__(self, files):
+        self.files = files
+
+    def pytest_ignore_collect(self, collection_path, config):
+        if not collection_path.is_file():
+            return None
+        if (collection_path in self.files
+                or collection_path.name in support.SHARED_TEST_FILES):
+            return None
+        return True
+
+
+def _of_chapter(item, name: str) -> bool:
+    path = pathlib.Path(str(item.fspath))
+    if path.name not in support.SHARED_TEST_FILES:
+        return True
+    callspec = getattr(item, "callspec", None)
+    return callspec is not None and support.names_chapter(callspec.id, name)
+
+
 def pytest_collection_modifyitems(config, items):
-    """Order the work for pytest-xdist (see _FIRST); run with
-    --no-loadscope-reorder, which keeps this order."""
+    """Keep only the chapter's tests with --chapter; order the work for
+    pytest-xdist (see _FIRST); run with --no-loadscope-reorder, which keeps
+    this order."""
+    name = _chapter(config)
+    if name is not None:
+        kept = [item for item in items if _of_chapter(item, name)]
+        dropped = [item for item in items if not _of_chapter(item, name)]
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
     items.sort(key=_priority)

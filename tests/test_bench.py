@@ -38,12 +38,6 @@ def test_each_group_names_its_chapter_and_what_it_times(quick_run):
         assert len(group["about"]) > 20
 
 
-def test_bench_has_no_unexplained_targets(quick_run):
-    """the report holds measurements only, no targets no chapter sets"""
-    report = json.loads((quick_run / "results.json").read_text())
-    assert "targets" not in report
-
-
 def test_bench_figures_are_consistent(quick_run):
     """best <= median, and the slowest variant of each group has speedup 1"""
     report = json.loads((quick_run / "results.json").read_text())
@@ -83,7 +77,7 @@ def test_fused_training_times_the_jitted_loop_without_checks():
     fused = [v for v in group.variants if "fused" in v.name]
     assert len(fused) == 1
     code = fused[0].fn.__code__
-    assert "_train_fused" in code.co_names
+    assert "train_fused_core" in code.co_names
     assert "train_fused" not in code.co_names
 
 

@@ -45,6 +45,7 @@ from book_files import ROOT, notebook_mds, toc_entries
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 
 SCREENSHOTS = ROOT / "_build" / "screenshots"
+REPORT = SCREENSHOTS / "report.txt"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
                  "--disable-quic", "--no-first-run",
                  "--disable-background-networking",
@@ -513,8 +514,23 @@ def browsed(chromium, site):
     SCREENSHOTS.mkdir(parents=True)
     words = search_words(html_dir)
     visits, found, landing = asyncio.run(_visit_all(chromium, base, words))
+    write_report(visits)
     return visits, {page: (words[page], found[page]) for page in words}, \
         landing
+
+
+def write_report(visits) -> None:
+    """Page weight and axe's findings (all levels), a report, not a check:
+    written to REPORT, which tests/conftest.py shows in pytest's summary."""
+    lines = []
+    for page in PAGES:
+        v = visits[page]
+        if v.error is None:
+            found = ", ".join(f"{a['id']} ({a['impact']}, {a['count']})"
+                              for a in v.axe) or "none"
+            lines.append(f"{page}: {v.weight['total'] / 1e6:.2f} MB; "
+                         f"axe: {found}")
+    REPORT.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 @pytest.fixture
@@ -668,22 +684,6 @@ def test_menu_hides_the_sidebar_on_a_desktop(visit):
     desktop = visit.navigation["desktop"]
     assert desktop["before"] >= len(CHAPTER_PAGES)
     assert desktop["after"] == 0, desktop
-
-
-def test_report_weight_and_accessibility(browsed, capsys):
-    """(a report, not a check: page weight and axe's findings, all levels)"""
-    visits = browsed[0]
-    lines = []
-    for page in PAGES:
-        v = visits[page]
-        if v.error is None:
-            found = ", ".join(f"{a['id']} ({a['impact']}, {a['count']})"
-                              for a in v.axe) or "none"
-            lines.append(f"{page}: {v.weight['total'] / 1e6:.2f} MB; "
-                         f"axe: {found}")
-    (SCREENSHOTS / "report.txt").write_text("\n".join(lines) + "\n",
-                                            encoding="utf-8")
-    assert lines
 
 
 def test_chapters_have_math_code_and_solutions(browsed):

@@ -1,58 +1,75 @@
-"""Checkers of the parallel chapter: solutions pass, mistakes get hints.
+"""Checkers of the parallel chapter: parallel-ex1 (``data_parallel_step``)
+and parallel-ex2 (``standardize_batch``).
 
-Here JAX sees one device, and the checkers use a mesh of that one device;
-the placement (the PartitionSpec) is still checked. A subprocess with four
-simulated devices checks that the solutions pass there too, and the hint
-that needs several devices.
+Their catalogue runs on four simulated devices, in one subprocess (the
+attempts: tests/attempts_parallel.py). Here, where JAX sees one device and
+the checkers use a mesh of that one device, the tests below check what
+still holds: the placement (the PartitionSpec) and the collectives.
 """
 
-import pathlib
-
 import jax
-import pytest
+import jax.numpy as jnp
 from jax.sharding import NamedSharding
 from jax.sharding import PartitionSpec as P
 
-import checker_solutions as S
+import attempts_parallel as A
 from py4eng_jax import check, gd_step, replicate
-from support import assert_hint, run_with_four_devices
-from test_check_catalogue import CATALOGUE
+from support import assert_hint, catalogue_tests
 
-# The chapter's solution is in the attempts module, with the others.
-data_parallel_step = S.BOOK_data_parallel_step
+PASS, FAIL, TODO = "pass", "fail", "not attempted"
+SHARD_MAP = "not computed with jax.shard_map"
 
-FOUR_DEVICES = f"""
-TESTS = {str(pathlib.Path(__file__).parent)!r}
-""" + """
-import json
-import jax
-jax.config.update("jax_num_cpu_devices", 4)
-from py4eng_jax import check, gd_step, shard_rows
+CATALOGUE = {
+    "parallel-ex1": ("data_parallel_step", {
+        "OK_data_parallel_in_shardings": (PASS, "rows of X and Y are split"),
+        "OK_data_parallel_helpers": (PASS, "rows of X and Y are split"),
+        "OK_data_parallel_shard_map": (PASS,),
+        "BAD_data_parallel_all_replicated": (FAIL, "X is not split"),
+        "BAD_data_parallel_data_not_split": (FAIL, "X is not split"),
+        "BAD_data_parallel_only_x": (FAIL, "Y is not split"),
+        "BAD_data_parallel_gathered": (FAIL, "X is not split"),
+        "BAD_data_parallel_one_device": (FAIL, "single device"),
+        "BAD_data_parallel_lr": (FAIL, "Wrong values for the new w1"),
+        "BAD_data_parallel_returns_loss": (FAIL, "tuple (w1, b1, w2, b2)"),
+        "BAD_data_parallel_params_on_device_0": (
+            FAIL, "mixed arrays committed to one device"),
+    }),
+    "parallel-ex2": ("standardize_batch", {
+        "OK_pmean_mean_and_var": (PASS, "with the statistics of the whole "
+                                  "batch"),
+        "OK_sums_and_counts": (PASS, "with the statistics of the whole "
+                               "batch"),
+        "OK_second_moment": (PASS,),
+        "OK_gather_all": (PASS,),
+        "OK_with_set_mesh": (PASS,),
+        "BAD_stub": (TODO, "Not attempted yet"),
+        "BAD_local_stats": (FAIL, "Each device used only its own rows",
+                            "x = jnp.arange(48.0).reshape(16, 3) ** 1.5"),
+        "BAD_psum_not_mean": (FAIL, "a sum of means is not the mean"),
+        "BAD_mean_of_stds": (
+            FAIL, "not the mean of the devices' standard deviations"),
+        "BAD_deviations_from_own_mean": (
+            FAIL, "deviations from the global mean, not from its own"),
+        "BAD_ddof_one": (FAIL, "You divided by N - 1"),
+        "BAD_per_row": (FAIL, "Your statistics are per row (axis=1)"),
+        "BAD_only_centered": (FAIL, "centered but not scaled"),
+        "BAD_numpy_inside": (FAIL, "converts a traced block to NumPy"),
+        "BAD_replicated_out_specs": (FAIL, "use out_specs=P('batch')"),
+        "BAD_wrong_axis_name": (FAIL, "the mesh's axis is 'batch'"),
+        "BAD_no_shard_map": (FAIL, SHARD_MAP),
+        "BAD_loop_over_shards": (FAIL, SHARD_MAP),
+        "BAD_gathered_result": (FAIL, "it should stay split by rows"),
+        "BAD_the_statistics": (FAIL, "return one array"),
+        "BAD_as_numpy": (FAIL, "not a JAX array on the mesh"),
+        "BAD_never_returns": (FAIL, "did not return within", "Python loop"),
+    }),
+}
 
-def params_on_device_0(params, X, Y, mesh):
-    params = jax.device_put(params, jax.devices()[0])
-    return jax.jit(gd_step)(params, shard_rows(X, mesh),
-                            shard_rows(Y, mesh), 1.0)
+(test_catalogue, test_catalogue_covers_every_exercise,
+ test_catalogue_lists_every_attempt) = catalogue_tests(
+    CATALOGUE, A, devices=4)
 
-import sys
-sys.path.insert(0, TESTS)
-import checker_solutions as S
-catalogue = {name: (lambda f: (f.status, f.message))(
-                 check.data_parallel_step(getattr(S, name)))
-             for name in dir(S) if "data_parallel" in name}
-
-print(json.dumps({
-    "step": check.data_parallel_step(S.BOOK_data_parallel_step).passed,
-    "mixed": check.data_parallel_step(params_on_device_0).message,
-    "catalogue": catalogue,
-}))
-"""
-
-
-@pytest.fixture(scope="module")
-def four():
-    """Checker results in a subprocess whose JAX sees 4 CPU devices."""
-    return run_with_four_devices(FOUR_DEVICES)
+data_parallel_step = A.OK_data_parallel_helpers
 
 
 # data_parallel_step
@@ -110,24 +127,41 @@ def test_data_parallel_step_hints_at_the_return_type():
         as_dict).message
 
 
-# With four simulated devices.
-
-def test_data_parallel_step_solution_passes_on_four_devices(four):
-    """the solution passes with 4 devices"""
-    assert four["step"]
+# standardize_batch with one device: what the checker can still tell.
 
 
-def test_data_parallel_step_hints_at_mixed_devices(four):
-    """parameters committed to device 0 get the 'replicate' hint"""
-    assert "mixed arrays committed to one device" in four["mixed"]
+def test_standardize_batch_passes_on_one_device():
+    """a correct solution passes with a single device too"""
+    assert check.standardize_batch(A.OK_pmean_mean_and_var).passed
 
 
-def test_data_parallel_step_catalogue_on_four_devices(four):
-    """with 4 devices each attempt gets its verdict and hint, too"""
-    from py4eng_jax._checking import Feedback
-    attempts = CATALOGUE["parallel-ex2"][1]
-    assert set(four["catalogue"]) == set(attempts)
-    for name, (verdict, *fragments) in attempts.items():
-        status, message = four["catalogue"][name]
-        assert status == verdict, (name, message)
-        assert_hint(Feedback(status, message), *fragments)
+def test_local_statistics_caught_on_one_device():
+    """with one device the values agree, but a missing collective is seen"""
+    def local(x, mesh):
+        return jax.shard_map(lambda b: (b - b.mean(0)) / b.std(0),
+                             mesh=mesh, in_specs=P("batch"),
+                             out_specs=P("batch"))(x)
+
+    feedback = check.standardize_batch(local)
+    assert feedback.status == "fail"
+    assert "has no collective" in feedback.message
+
+
+def test_a_crash_becomes_a_hint():
+    """an unrelated error is explained with its own first line"""
+    def broken(x, mesh):
+        return jnp.ones(3) @ jnp.ones(4)
+
+    feedback = check.standardize_batch(broken)
+    assert feedback.status == "fail"
+    assert_hint(feedback, "Your function raised TypeError",
+                "contracting dimensions")
+
+
+def test_the_checker_refuses_a_non_function():
+    """passing the result instead of the function gets a hint"""
+    feedback = check.standardize_batch(jnp.ones(3))
+    assert feedback.status == "fail"
+    assert_hint(feedback, "without calling it",
+                "check.standardize_batch(my_function)")
+

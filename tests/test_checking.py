@@ -1,7 +1,9 @@
-"""The shared checker machinery (py4eng_jax._checking): feedback, calls,
+"""The shared checker machinery (py4eng_jax.check._framework): feedback, calls,
 error hints, scalars, vectorization, deadlines and capped while loops."""
 
-import time
+
+import subprocess
+import sys
 
 import jax
 import jax.numpy as jnp
@@ -9,9 +11,10 @@ import numpy as np
 import pytest
 from jax import lax
 
-from py4eng_jax import _checking as C
 from py4eng_jax import check
-from py4eng_jax._checking import Feedback
+from py4eng_jax.check import Feedback, _deadline
+from py4eng_jax.check import _framework as C
+from support import SHORT_DEADLINE_S
 
 
 def reason(fn, *args):
@@ -244,17 +247,19 @@ def test_largest_array_finds_a_matrix_in_a_nested_program():
 
 def test_a_python_loop_that_never_ends_gets_a_hint(monkeypatch):
     """an endless Python loop is stopped, and the kernel lives on"""
-    monkeypatch.setattr(C, "DEADLINE_S", 1.0)
+    monkeypatch.setenv(C.DEADLINE_ENV, str(SHORT_DEADLINE_S))
 
     def forever(x):
         while True:
             pass
 
-    start = time.monotonic()
     feedback = check.huber(forever)
-    assert time.monotonic() - start < 5
+    wait = C.last_wait()
+    assert wait.timed_out and wait.deadline_s == SHORT_DEADLINE_S
+    assert SHORT_DEADLINE_S <= wait.idle_s < SHORT_DEADLINE_S + 2, wait
     assert feedback.status == "fail"
-    assert "did not return within 1 s" in feedback.message
+    assert f"did not return within {SHORT_DEADLINE_S:g} s" in \
+        feedback.message
     assert "Python loop" in feedback.message
 
 
@@ -265,7 +270,7 @@ def test_a_while_loop_that_never_ends_is_capped():
 
     feedback = check.huber(endless)
     assert "still running after 10000 steps" in feedback.message
-    assert jax.lax.while_loop is C._ORIGINAL_WHILE
+    assert jax.lax.while_loop is _deadline._ORIGINAL_WHILE
 
 
 def test_capped_while_loops_leave_other_loops_alone():
@@ -277,3 +282,33 @@ def test_capped_while_loops_leave_other_loops_alone():
         assert int(jax.jit(count)(7)) == 7
         assert int(jax.jit(count)(500)) == 100
     assert int(jax.jit(count)(500)) == 500
+
+
+def test_importing_the_package_registers_no_jax_listener():
+    """the monitoring listener comes with the first checker call, not
+    with ``import py4eng_jax`` in every chapter kernel"""
+    code = ("import jax, py4eng_jax\n"
+            "from py4eng_jax import check\n"
+            "from py4eng_jax.check import _deadline\n"
+            "assert not _deadline._listening\n"
+            "check.huber(lambda x: None)\n"
+            "assert _deadline._listening\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "soon", "inf", "nan"])
+def test_a_bad_deadline_setting_is_refused(value, monkeypatch):
+    """the deadline variable must be a positive number of seconds"""
+    monkeypatch.setenv(C.DEADLINE_ENV, value)
+    with pytest.raises(ValueError, match="PY4ENG_CHECK_DEADLINE_S"):
+        C.deadline_s()
+
+
+def test_the_deadline_comes_from_one_variable(monkeypatch):
+    """unset: 8 s; set: its value, read at each call"""
+    monkeypatch.delenv(C.DEADLINE_ENV, raising=False)
+    assert C.deadline_s() == C.DEFAULT_DEADLINE_S == 8.0
+    monkeypatch.setenv(C.DEADLINE_ENV, "2.5")
+    assert C.deadline_s() == 2.5

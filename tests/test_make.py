@@ -8,7 +8,9 @@ repository's .venv (``-o .venv/.installed`` tells make not to rebuild it).
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -165,9 +167,55 @@ def test_make_student_notebooks_writes_the_hand_outs(small_book):
     assert "answer = ..." in text and "answer = 42" not in text
 
 
-def test_make_book_student_runs_the_student_build():
-    """`make book-student` checks the sources, then builds without solutions"""
-    result = make("-n", "-o", ".venv/.installed", "book-student")
-    assert result.returncode == 0, result.stderr
-    assert "tools/check_sources.py" in result.stdout
-    assert "tools/build_student.py" in result.stdout
+def makefile_targets() -> set[str]:
+    """The targets the Makefile declares .PHONY (every one it offers)."""
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    phony = re.search(r"^\.PHONY:((?:.*\\\n)*.*)$", text, re.M).group(1)
+    return set(phony.replace("\\\n", " ").split())
+
+
+def test_every_target_has_a_rule_and_a_line_of_help():
+    """each .PHONY target has a rule, and `make help` names it"""
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    help_text = make("help").stdout
+    for target in makefile_targets():
+        assert re.search(rf"^{re.escape(target)}:", text, re.M), target
+        assert re.search(rf"make {re.escape(target)}\b", help_text), target
+
+
+def test_every_make_target_in_the_readme_exists():
+    """each `make NAME` the README names is a target, and the README's
+    table of targets names all of them"""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"(?:`|^)make ([a-z][a-z-]*)", readme, re.M))
+    assert named, "the README names no make target"
+    assert named <= makefile_targets(), named - makefile_targets()
+    assert makefile_targets() <= named, makefile_targets() - named
+
+
+def test_the_readme_gives_the_bench_time_of_the_snapshot():
+    """the README's "about N minutes" for make bench is the committed
+    snapshot's total, to the nearest minute or so"""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    line = next(line for line in readme.splitlines()
+                if line.startswith("| `make bench` |"))
+    minutes = int(re.search(r"about (\d+) minutes", line).group(1))
+    snapshot = json.loads((ROOT / "book" / "pages" /
+                           "bench-results.json").read_text("utf-8"))
+    assert abs(snapshot["total_s"] / 60 - minutes) <= 1, snapshot["total_s"]
+
+
+@pytest.mark.parametrize("nb, error", [
+    ("", "name the chapter: make chapter NB=book/NAME.md"),
+    ("jit", "name the chapter: make chapter NB=book/NAME.md"),
+    ("book/no-such-chapter.md", "book/no-such-chapter.md does not exist"),
+])
+def test_make_chapter_names_a_missing_or_wrong_chapter(small_book, nb,
+                                                       error):
+    """`make chapter` without a chapter, or with one that is not there,
+    says so and runs nothing"""
+    result = small_make(small_book, "chapter", f"NB={nb}")
+    assert result.returncode != 0
+    assert error in result.stderr
+    assert "pytest" not in result.stdout and "notebooks.py" not in \
+        result.stdout

@@ -16,10 +16,10 @@ from py4eng_jax import (
     sgd,
     train,
     train_fused,
+    train_fused_core,
     train_with,
     xor_data,
 )
-from py4eng_jax._training import _train_fused
 
 jitted_step = jax.jit(gd_step)
 
@@ -131,9 +131,9 @@ def test_train_fused_does_not_recompile_for_a_new_lr(xor):
     """lr is traced: a new learning rate reuses the compiled loop"""
     X, Y, params = xor
     train_fused(params, X, Y, lr=1.0)
-    before = _train_fused._cache_size()
+    before = train_fused_core._cache_size()
     train_fused(params, X, Y, lr=0.25)
-    assert _train_fused._cache_size() == before
+    assert train_fused_core._cache_size() == before
 
 
 # Bad input: checked before anything is compiled, named in the error.

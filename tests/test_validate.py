@@ -88,3 +88,62 @@ def test_describe_shows_arrays_by_shape_and_dtype():
     assert _validate.describe(np.zeros((2, 3), np.float32)) == (
         "an array of shape (2, 3) and dtype float32")
     assert _validate.describe("abc") == "str 'abc'"
+
+
+def _positive_number_of(value):
+    return _validate.positive_number(value, "dt")
+
+
+@pytest.mark.parametrize("where", ["jit", "fori_loop", "scan"])
+def test_positive_number_reads_a_concrete_array_inside_a_trace(where):
+    """a concrete array computed outside a traced function is checked on
+    the host: inside jit, fori_loop or scan a JAX comparison would be
+    staged into the trace and could not be turned into a bool"""
+    t = jnp.linspace(0.0, 1.0, 11)
+    dt = (t[1] - t[0]) / 10            # a concrete 0-d array, as in fitting
+    bad = -dt
+
+    def body(x):
+        return x + _positive_number_of(dt)
+
+    if where == "jit":
+        run = jax.jit(body)
+        fail = jax.jit(lambda x: x + _positive_number_of(bad))
+    elif where == "fori_loop":
+        def run(x):
+            return jax.lax.fori_loop(0, 2, lambda i, x: body(x), x)
+
+        def fail(x):
+            return jax.lax.fori_loop(
+                0, 2, lambda i, x: x + _positive_number_of(bad), x)
+    else:
+        def run(x):
+            return jax.lax.scan(lambda c, _: (body(c), None), x, None,
+                                length=2)[0]
+
+        def fail(x):
+            return jax.lax.scan(
+                lambda c, _: (c + _positive_number_of(bad), None), x, None,
+                length=2)[0]
+    assert float(run(jnp.float32(0.0))) > 0
+    with pytest.raises(ValueError, match="^dt must be a positive number"):
+        fail(jnp.float32(0.0))
+
+
+def test_helpers_take_a_concrete_step_inside_jit():
+    """rk4_solve and the heat solver accept a step computed as an array
+    outside the jitted function (the fitting chapter's dt)"""
+    from py4eng_jax import msd_rhs, rk4_solve, simulate
+
+    t = jnp.linspace(0.0, 1.0, 11)
+    dt = (t[1] - t[0]) / 10
+    ys = jax.jit(lambda y0: rk4_solve(msd_rhs, y0, 0.0, dt, 10,
+                                      (4.0, 0.4)))(jnp.array([1.0, 0.0]))
+    assert np.all(np.isfinite(np.asarray(ys)))
+    u0 = jnp.zeros((8, 8)).at[4, 4].set(1.0)
+    alpha, dx = jnp.float32(1.0), jnp.float32(1.0)
+    good, bad = alpha * 0.2, alpha * 0.3   # concrete arrays, made outside
+    u = jax.jit(lambda u: simulate(u, alpha, dx, good, 3))(u0)
+    assert u.shape == (8, 8) and np.all(np.isfinite(np.asarray(u)))
+    with pytest.raises(ValueError, match="stable explicit step"):
+        jax.jit(lambda u: simulate(u, alpha, dx, bad, 3))(u0)

@@ -42,7 +42,6 @@ import numpy as np
 import notebooks
 import py4eng_jax as pj  # installed (editable) by `make`
 from book_files import ROOT, notebook_mds
-from py4eng_jax import _training
 
 SNAPSHOT = ROOT / "book" / "pages" / "bench-results.json"
 
@@ -112,7 +111,7 @@ def group_xor_training(quick: bool) -> Group:
     Y_array = jnp.asarray(Y)
     variants.append(Variant(
         "fused lax.while_loop",
-        lambda: _training._train_fused(params, X, Y_array, 1.0, every=10,
+        lambda: pj.train_fused_core(params, X, Y_array, 1.0, every=10,
                                     max_steps=max_steps),
         repeat=3 if quick else 21))
     return Group("xor_training", "XOR training until all four are right",

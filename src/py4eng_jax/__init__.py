@@ -69,7 +69,14 @@ from ._sparse import (
 )
 from ._timing import Timing, format_seconds, race, time_it
 from ._tracing import count_traces
-from ._training import FusedResult, TrainResult, train, train_fused, train_with
+from ._training import (
+    FusedResult,
+    TrainResult,
+    train,
+    train_fused,
+    train_fused_core,
+    train_with,
+)
 from ._uncertainty import (
     delta_method,
     exceedance,
@@ -95,7 +102,7 @@ __all__ = [
     # Newton's method for systems, Jacobian by JAX (chapter derivatives)
     "newton_solve", "NewtonResult",
     # the whole XOR training in one compiled loop (chapter loops)
-    "train_fused", "FusedResult",
+    "train_fused", "train_fused_core", "FusedResult",
     # optimizers for any pytree (chapter pytrees)
     "Optimizer", "AdamState", "sgd", "momentum", "adam", "train_with",
     # honest timings (every chapter that times something)

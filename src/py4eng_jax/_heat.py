@@ -22,6 +22,7 @@ import math
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
@@ -88,13 +89,21 @@ def _check_run(u0, alpha, dx, dt, n_steps, allow_unstable) -> tuple:
     dt = _validate.positive_number(dt, "dt")
     n_steps = _validate.nonnegative_int(n_steps, "n_steps")
     r = alpha * dt / dx ** 2
-    if r > STABILITY_LIMIT and not allow_unstable:
+    # The stability check reads the values on the host: concrete arrays
+    # passed into a jitted caller would otherwise make `r` a tracer.
+    known = [None if isinstance(v, jax.core.Tracer) else float(np.asarray(v))
+             for v in (alpha, dt, dx)]
+    r_known = (None if None in known
+               else known[0] * known[1] / known[2] ** 2)
+    if (r_known is not None and r_known > STABILITY_LIMIT
+            and not allow_unstable):
+        a, t, h = known
         raise ValueError(
             f"dt must be at most dx**2 / (4 * alpha) = "
-            f"{stable_dt(alpha, dx):.6g} for a stable explicit step "
-            f"(alpha * dt / dx**2 <= 1/4), got dt={dt!r} "
-            f"(alpha * dt / dx**2 = {r:.4g}); pass allow_unstable=True to "
-            f"run it anyway")
+            f"{stable_dt(a, h):.6g} for a stable explicit step "
+            f"(alpha * dt / dx**2 <= 1/4), got dt={t!r} "
+            f"(alpha * dt / dx**2 = {r_known:.4g}); pass allow_unstable=True "
+            f"to run it anyway")
     return u0, r, n_steps
 
 

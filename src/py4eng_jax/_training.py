@@ -10,7 +10,8 @@ four predictions are right, or at ``max_steps``.
 - :func:`train_with` runs any optimizer of :mod:`py4eng_jax._optim` the
   same way (chapter pytrees);
 - :func:`train_fused` runs the same algorithm inside one compiled program,
-  a ``lax.while_loop`` over the checks (chapter loops).
+  a ``lax.while_loop`` over the checks (chapter loops);
+  :func:`train_fused_core` is its jitted core, for ``make bench``.
 
 The first two share :func:`_checkpoint_loop`; all three share the checks
 of their inputs (:func:`py4eng_jax._xor.xor_inputs`).
@@ -259,7 +260,8 @@ def train_fused(params, X: ArrayLike, Y: ArrayLike, lr=1.0, *,
     params, X, Y = xor_inputs(params, X, Y)
     lr = _validate.positive_number(lr, "lr")
     every, max_steps = _schedule(every, max_steps)
-    return _train_fused(params, X, Y, lr, every=every, max_steps=max_steps)
+    return train_fused_core(params, X, Y, lr, every=every,
+                            max_steps=max_steps)
 
 
 def _n_checks(every: int, max_steps: int) -> int:
@@ -268,7 +270,25 @@ def _n_checks(every: int, max_steps: int) -> int:
 
 
 @functools.partial(jax.jit, static_argnames=("every", "max_steps"))
-def _train_fused(params, X, Y, lr, *, every: int, max_steps: int):
+def train_fused_core(params, X, Y, lr, *, every: int, max_steps: int
+                     ) -> FusedResult:
+    """The jitted core of :func:`train_fused`, without its input checks.
+
+    For timing the compiled loop alone (``make bench``): the checks run in
+    Python on every call, a large share of a sub-millisecond run. The
+    inputs must already be what :func:`train_fused` would pass on: JAX
+    arrays ``X`` (n, 2) and ``Y`` (n,), ``every`` and ``max_steps``
+    positive integers. Anything else gives JAX's own errors, or none.
+
+    Examples:
+      >>> from py4eng_jax import init_params, xor_data
+      >>> X, Y = (jnp.asarray(a) for a in xor_data())
+      >>> params = init_params(jax.random.key(0))
+      >>> core = train_fused_core(params, X, Y, 1.0, every=10, max_steps=30)
+      >>> checked = train_fused(params, X, Y, max_steps=30)
+      >>> bool(core.steps == checked.steps and core.loss == checked.loss)
+      True
+    """
     # The carry: parameters, step, loss and verdict at the last check,
     # index k of that check, and the buffers the checks are recorded in.
     def keep_going(state):

@@ -137,13 +137,17 @@ def positive_number(value, name: str):
     """Check that ``value`` is a real number greater than zero.
 
     A 0-d JAX array is accepted too (a learning rate passed through ``jit``
-    arrives as a tracer); its sign is checked when its value is known.
+    arrives as a tracer); its sign is checked when its value is known. The
+    check reads a concrete array's value on the host (``np.asarray``): a JAX
+    comparison such as ``value > 0`` would be staged into the trace when
+    the helper runs inside ``jit`` or ``fori_loop``, and become a tracer.
     """
     if isinstance(value, jax.Array):
         if value.ndim != 0 or not _KINDS["real"][1](value.dtype):
             raise TypeError(
                 f"{name} must be a positive number, got {describe(value)}")
-        if not isinstance(value, jax.core.Tracer) and not value > 0:
+        if (not isinstance(value, jax.core.Tracer)
+                and not float(np.asarray(value)) > 0):
             raise ValueError(
                 f"{name} must be a positive number, got {value!r}")
         return value

@@ -6,12 +6,12 @@ values for a shown input, not jittable, ...). It never raises for a wrong
 answer, so the notebook keeps running. One module per chapter.
 """
 
-from .._checking import Feedback
 from ._autodiff import xor_accuracy, xor_grad_b2
 from ._benchmarking import escape_count_while, honest_times
 from ._debugging import mean_of_first, safe_norm
 from ._derivatives import hvp, newton_step
 from ._fitting import cubic_residuals, dxT_dk
+from ._framework import Feedback
 from ._heat import periodic_sharded, periodic_step
 from ._jit import clip_by_norm, xor_train_step
 from ._loops import newton, running_mean

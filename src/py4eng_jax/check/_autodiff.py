@@ -6,7 +6,7 @@ import jax
 import jax.numpy as jnp
 
 from .. import _xor
-from .._checking import (
+from ._framework import (
     call,
     checker,
     jittable,
@@ -14,6 +14,7 @@ from .._checking import (
     require_scalar,
     same_values,
 )
+from ._words import count_word
 
 __all__ = ["xor_accuracy", "xor_grad_b2"]
 
@@ -53,7 +54,8 @@ _grad = jax.jit(jax.grad(_xor.loss))
 @checker("xor_accuracy")
 def xor_accuracy(accuracy) -> str:
     """Check ``accuracy(params, X, Y)``: the fraction of right predictions."""
-    for shown, params, X, Y in _xor_cases():
+    cases = list(_xor_cases())
+    for shown, params, X, Y in cases:
         got = require_scalar(call(accuracy, params, X, Y), "the accuracy",
                              shown=shown,
                              many="average over the examples with jnp.mean")
@@ -62,14 +64,15 @@ def xor_accuracy(accuracy) -> str:
     got = jittable(accuracy, params, X, Y)
     same_values(require_scalar(got, "the accuracy under jax.jit"), expected,
                 what="the accuracy under jax.jit", shown=shown)
-    return ("Correct: your accuracy matches for five sets of parameters "
-            "and targets, and works under jax.jit.")
+    return (f"Correct: your accuracy matches for {count_word(len(cases))} "
+            f"sets of parameters and targets, and works under jax.jit.")
 
 
 @checker("xor_grad_b2")
 def xor_grad_b2(grad_b2) -> str:
     """Check a hand-derived gradient of the loss with respect to ``b2``."""
-    for shown, params, X, Y in _xor_cases():
+    cases = list(_xor_cases())
+    for shown, params, X, Y in cases:
         got = require_array(call(grad_b2, params, X, Y),
                             "The gradient dloss/db2")
         expected = _grad(params, X, Y)[3]
@@ -77,5 +80,5 @@ def xor_grad_b2(grad_b2) -> str:
             got = got.reshape(1)
         same_values(got, expected, what="the gradient dloss/db2", shown=shown,
                     rtol=1e-4, atol=1e-6)
-    return ("Correct: your formula agrees with jax.grad for five sets of "
-            "parameters and targets.")
+    return (f"Correct: your formula agrees with jax.grad for "
+            f"{count_word(len(cases))} sets of parameters and targets.")

@@ -11,7 +11,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _mandelbrot
-from .._checking import (
+from ._framework import (
     call,
     checker,
     fail,

@@ -6,7 +6,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._checking import (
+from .._tracing import count_traces
+from ._framework import (
     call,
     checker,
     fail,
@@ -15,7 +16,6 @@ from .._checking import (
     require_scalar,
     same_values,
 )
-from .._tracing import count_traces
 
 __all__ = ["safe_norm", "mean_of_first"]
 

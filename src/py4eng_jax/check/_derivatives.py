@@ -9,7 +9,7 @@ from __future__ import annotations
 import jax.numpy as jnp
 import numpy as np
 
-from .._checking import (
+from ._framework import (
     CheckFailed,
     answer,
     checker,
@@ -19,6 +19,7 @@ from .._checking import (
     require_array,
     same_values,
 )
+from ._words import count_word
 
 __all__ = ["hvp", "newton_step"]
 
@@ -133,7 +134,8 @@ _HVP_PAIR = ("jax.jvp returns a pair (value, tangent): keep the tangent, "
 @checker("hvp", expects="your function hvp")
 def hvp(fn) -> str:
     """Check ``hvp(f, x, v)``: the Hessian of ``f`` at ``x`` times ``v``."""
-    for shown, f, derivatives, x, v in _hvp_cases():
+    cases = _hvp_cases()
+    for shown, f, derivatives, x, v in cases:
         x32, v32 = jnp.asarray(x, jnp.float32), jnp.asarray(v, jnp.float32)
         x, v = np.asarray(x32, np.float64), np.asarray(v32, np.float64)
 
@@ -167,8 +169,9 @@ def hvp(fn) -> str:
             f"{largest} numbers for x of size {x.size}: the whole Hessian "
             f"({x.size} x {x.size}) or as big. Compute H v directly, with "
             f"one jax.jvp of jax.grad(f) in the direction v")
-    return ("Correct: H(x) v matches the Hessian for three functions, works "
-            "under jax.jit, and never builds the Hessian.")
+    return (f"Correct: H(x) v matches the Hessian for "
+            f"{count_word(len(cases))} functions, works under jax.jit, and "
+            f"never builds the Hessian.")
 
 
 # --- newton_step: one step of Newton's method for a system ----------------
@@ -276,5 +279,6 @@ def newton_step(fn) -> str:
         ])
         _jittable(attempt, x32, hint="Keep every value an array: use "
                   "jax.numpy, and no float(), .item() or Python `if`.")
-    return ("Correct: your Newton step matches for three systems and works "
-            "under jax.jit.")
+    return (f"Correct: your Newton step matches for "
+            f"{count_word(len(_NEWTON_CASES))} systems and works under "
+            f"jax.jit.")

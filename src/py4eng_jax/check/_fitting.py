@@ -1,6 +1,6 @@
 """Checkers for the exercises of the fitting chapter.
 
-Both run on the shared machinery of :mod:`py4eng_jax._checking` (a
+Both run on the shared machinery of :mod:`py4eng_jax.check._framework` (a
 deadline, capped while loops, JAX errors turned into hints). They run the
 student's function in float64 (``jax.enable_x64``, entered in the worker
 thread that runs the check), whatever the notebook's setting: the chapter
@@ -15,7 +15,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._checking import (
+from .._dynamics import msd_analytic, msd_rhs, rk4_solve
+from ._framework import (
     call,
     checker,
     fail,
@@ -24,7 +25,6 @@ from .._checking import (
     require_array,
     require_scalar,
 )
-from .._dynamics import msd_analytic, msd_rhs, rk4_solve
 
 __all__ = ["cubic_residuals", "dxT_dk"]
 

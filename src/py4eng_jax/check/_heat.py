@@ -15,7 +15,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax.sharding import AxisType, NamedSharding, PartitionSpec
 
-from .._checking import (
+from ._framework import (
     CheckFailed,
     beat,
     call,
@@ -26,6 +26,7 @@ from .._checking import (
     program_size,
     require_array,
     same_values,
+    spec_axes,
 )
 
 __all__ = ["periodic_step", "periodic_sharded"]
@@ -187,15 +188,6 @@ def _sharded_inputs(n: int):
              f"mesh of {n} device(s)")]
 
 
-def _spec(got) -> tuple | None:
-    sharding = getattr(got, "sharding", None)
-    if not isinstance(sharding, NamedSharding):
-        return None
-    spec = tuple(sharding.spec) + (None, None)
-    return tuple(e[0] if isinstance(e, tuple) and len(e) == 1 else e
-                 for e in spec[:2])
-
-
 @checker("periodic_sharded")
 def periodic_sharded(fn) -> str:
     """Check ``periodic_sharded(u0, r, n_steps, mesh)``: ring halos."""
@@ -254,7 +246,8 @@ def periodic_sharded(fn) -> str:
             f"for 2 steps, {sizes[1]} for 8). Loop with lax.fori_loop "
             f"inside the shard_map, so that one compiled loop runs every "
             f"step.")
-    if _spec(got) != ("rows", None):
+    if spec_axes(getattr(got, "sharding", None), 2) != (
+            frozenset({"rows"}), frozenset()):
         raise fail(
             f"Your values are right, but the result is laid out as "
             f"{getattr(getattr(got, 'sharding', None), 'spec', 'a whole')}"

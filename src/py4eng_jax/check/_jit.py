@@ -7,7 +7,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _xor
-from .._checking import (
+from ._autodiff import _xor_cases, solved_params
+from ._framework import (
     call,
     checker,
     fail,
@@ -16,7 +17,7 @@ from .._checking import (
     require_scalar,
     same_values,
 )
-from ._autodiff import _xor_cases, solved_params
+from ._words import count_word
 
 __all__ = ["clip_by_norm", "xor_train_step"]
 
@@ -110,7 +111,8 @@ def xor_train_step(train_step) -> str:
     one gradient-descent step, and the loss and the all-right flag of the
     parameters *before* the step; and it must be compiled with ``jax.jit``.
     """
-    for shown, params, X, Y, lr in _train_step_cases():
+    cases = list(_train_step_cases())
+    for shown, params, X, Y, lr in cases:
         out = _call(train_step, params, X, Y, lr)
         if not isinstance(out, (tuple, list)) or len(out) != 3:
             raise fail(
@@ -156,9 +158,9 @@ def xor_train_step(train_step) -> str:
             "Your train_step gives the right answers but is not compiled: "
             "wrap it in jax.jit, or put @jax.jit on the line above its "
             "def.")
-    return ("Correct: one compiled call gives the new parameters, the loss "
-            "and the check, for four sets of parameters and learning "
-            "rates.")
+    return (f"Correct: one compiled call gives the new parameters, the "
+            f"loss and the check, for {count_word(len(cases))} sets of "
+            f"parameters and learning rates.")
 
 
 def _describe(value) -> str:

@@ -9,7 +9,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from .._checking import (
+from ._framework import (
     call,
     checker,
     fail,

@@ -16,7 +16,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._checking import (
+from ._framework import (
     beat,
     call,
     checker,

@@ -11,10 +11,10 @@ import jax
 import jax.extend as jex
 import jax.numpy as jnp
 import numpy as np
-from jax.sharding import AxisType, NamedSharding, PartitionSpec
+from jax.sharding import AxisType, NamedSharding
 
 from .. import _parallel, _xor
-from .._checking import (
+from ._framework import (
     CheckFailed,
     call,
     checker,
@@ -23,22 +23,13 @@ from .._checking import (
     primitives,
     require_array,
     same_values,
+    spec_axes,
 )
 
 __all__ = ["data_parallel_step", "standardize_batch"]
 
 # The reference step, compiled once (an eager step compiles op by op).
 _gd_step = jax.jit(_xor.gd_step)
-
-
-def _spec(sharding: NamedSharding, ndim: int) -> tuple:
-    """The PartitionSpec as one entry per array axis (None: not split)."""
-    entries = []
-    for entry in tuple(sharding.spec) + (None,) * ndim:
-        if isinstance(entry, tuple) and len(entry) == 1:
-            entry = entry[0]
-        entries.append(entry if entry != () else None)
-    return tuple(entries[:ndim])
 
 
 def _require_on_mesh(got, mesh, what: str) -> NamedSharding:
@@ -63,23 +54,6 @@ def _require_on_mesh(got, mesh, what: str) -> NamedSharding:
 _PLACING = ("device_put", "sharding_constraint", "reshard")
 
 
-def _spec_entries(sharding) -> tuple | None:
-    """The spec of a sharding as a tuple of axis-name sets, or None when
-    it says nothing (unspecified) ; () entries mean "not split"."""
-    spec = getattr(sharding, "spec", sharding)
-    if not isinstance(spec, PartitionSpec):
-        return None
-    entries = []
-    for entry in spec:
-        if entry is None:
-            entries.append(frozenset())
-        elif isinstance(entry, str):
-            entries.append(frozenset([entry]))
-        else:
-            entries.append(frozenset(entry))
-    return tuple(entries)
-
-
 def _first_use(jaxpr, env: dict, used: dict) -> None:
     """Walk ``jaxpr``; ``env`` maps a variable to (origin, spec) for the
     values that come from an input; ``used[origin]`` gets the spec the
@@ -95,7 +69,7 @@ def _first_use(jaxpr, env: dict, used: dict) -> None:
                          * len(eqn.outvars))
             for got, out, sharding in zip(ins, eqn.outvars, shardings):
                 if got is not None:
-                    env[out] = (got[0], _spec_entries(sharding))
+                    env[out] = (got[0], spec_axes(sharding))
             continue
         subs = list(jex.core.jaxprs_in_params(eqn.params))
         if name in ("jit", "pjit", "closed_call", "core_call") and subs:
@@ -105,7 +79,7 @@ def _first_use(jaxpr, env: dict, used: dict) -> None:
             inner_env = {}
             for got, var, sharding in zip(ins, inner.invars, shardings):
                 if got is not None:
-                    spec = _spec_entries(sharding)
+                    spec = spec_axes(sharding)
                     inner_env[var] = (got[0], got[1] if spec is None
                                       else spec)
             _first_use(inner, inner_env, used)
@@ -113,7 +87,7 @@ def _first_use(jaxpr, env: dict, used: dict) -> None:
         if name == "shard_map":
             for got, spec in zip(ins, eqn.params["in_specs"]):
                 if got is not None:
-                    used.setdefault(got[0], _spec_entries(spec))
+                    used.setdefault(got[0], spec_axes(spec))
             continue
         for got in ins:
             if got is not None:
@@ -179,7 +153,7 @@ def data_parallel_step(fn) -> str:
                 f"and replicate the parameters before calling the jitted "
                 f"step.")
         sharding = _require_on_mesh(g, mesh, f"The new {name}")
-        if any(_spec(sharding, g.ndim)):
+        if any(spec_axes(sharding, g.ndim)):
             raise fail(
                 f"The new {name} is split over the devices "
                 f"({sharding.spec}); in data parallelism every device keeps "
@@ -393,9 +367,9 @@ def standardize_batch(fn) -> str:
             "own rows (right only with one device). Combine the devices' "
             "statistics with lax.pmean or lax.psum over 'batch'.")
     sharding = got.sharding
-    spec = (_spec(sharding, got.ndim) if isinstance(sharding, NamedSharding)
-            else None)
-    if spec != (axis, None):
+    spec = (spec_axes(sharding, got.ndim)
+            if isinstance(sharding, NamedSharding) else None)
+    if spec != (frozenset({axis}), frozenset()):
         raise fail(
             f"Your values are right, but the result is laid out as "
             f"{getattr(sharding, 'spec', sharding)}: it should stay split "

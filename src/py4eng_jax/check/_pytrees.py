@@ -17,7 +17,7 @@ import numpy as np
 from jax.tree_util import keystr
 
 from .. import _xor
-from .._checking import (
+from ._framework import (
     CheckFailed,
     Feedback,
     call,

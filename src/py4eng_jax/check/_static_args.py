@@ -7,8 +7,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _sequences
-from .._checking import call, checker, fail, require_array, same_values
 from .._tracing import count_traces
+from ._framework import call, checker, fail, require_array, same_values
+from ._words import count_word
 
 __all__ = ["moving_average", "padded_fibonacci"]
 
@@ -50,8 +51,9 @@ def moving_average(fn) -> str:
         raise fail("Your function gives the right values but is not "
                    "jitted: decorate it with "
                    "@jax.jit(static_argnames=\"window\").")
-    return ("Correct: your moving average is jitted with a static window "
-            "and gives the right values for three windows.")
+    return (f"Correct: your moving average is jitted with a static window "
+            f"and gives the right values for {count_word(len(cases))} "
+            f"windows.")
 
 
 # -- Exercise 2: a fixed shape instead of a static n ------------------------
@@ -76,11 +78,17 @@ _N_OVERRIDES["unhashable_static"] = (
     "only size static")
 
 
+# The values of n the checker calls padded_fibonacci with (the exercise
+# text gives their count), and the one size.
+PADDED_NS = (5, 0, 1, 2, 12)
+PADDED_SIZE = 12
+
+
 @checker("padded_fibonacci")
 def padded_fibonacci(fn) -> str:
     """Check ``padded_fibonacci(n, size)``: one compilation for every n."""
-    size = 12
-    for n in (5, 0, 1, 2, 12):
+    size = PADDED_SIZE
+    for n in PADDED_NS:
         shown = f"n = {n} and size = {size}"
         got = require_array(call(fn, n, size), "the terms")
         if got.shape != (size,):
@@ -92,7 +100,7 @@ def padded_fibonacci(fn) -> str:
                     what="the terms", shown=shown)
     counted = count_traces(fn)
     compiled = jax.jit(counted, static_argnames="size")
-    for n in (5, 0, 1, 2, 12):
+    for n in PADDED_NS:
         shown = f"n = {n} and size = {size}, under jit with size static"
         out = call(compiled, n, size=size,
                    where="Under jax.jit with size static, your function",
@@ -101,4 +109,5 @@ def padded_fibonacci(fn) -> str:
                     padded_fibonacci_expected(n, size),
                     what="the terms", shown=shown)
     return (f"Correct: one compiled program ({counted.traces} trace) gives "
-            f"the padded terms for every n.")
+            f"the padded terms for all {count_word(len(PADDED_NS))} values "
+            f"of n.")

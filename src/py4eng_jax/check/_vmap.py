@@ -3,7 +3,7 @@
 Besides shapes, values and ``jit``, these checkers tell whether a function
 is *vectorized*: whether it lets JAX handle the batch in one program, or
 loops over the rows, in Python or with a lax loop (see
-:func:`~py4eng_jax._checking.require_vectorized`).
+:func:`~py4eng_jax.check._program.require_vectorized`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _xor
-from .._checking import (
+from ._framework import (
     answer,
     call,
     checker,
@@ -23,6 +23,7 @@ from .._checking import (
     require_vectorized,
     same_values,
 )
+from ._words import count_word
 
 __all__ = ["nearest_rows", "ensemble_losses"]
 
@@ -55,7 +56,8 @@ def _nearest_cases():
 @checker("nearest_rows")
 def nearest_rows(fn) -> str:
     """Check ``nearest_rows(Q, Y)``: each row of Q's nearest row of Y."""
-    for shown, Q, Y in _nearest_cases():
+    cases = list(_nearest_cases())
+    for shown, Q, Y in cases:
         got = require_array(answer(fn, Q, Y), "the indices")
         m, n = Q.shape[0], Y.shape[0]
         if got.shape == (m, n):
@@ -71,8 +73,9 @@ def nearest_rows(fn) -> str:
         fn, (_integers(8, (2, 6), 4), _integers(9, (3, 6), 4)),
         (_integers(8, (4, 6), 4), _integers(9, (6, 6), 4)),
         rows="rows of Q and Y", one="one row")
-    return ("Correct: your function finds the nearest rows for two inputs, "
-            "works under jax.jit and is vectorized.")
+    return (f"Correct: your function finds the nearest rows for "
+            f"{count_word(len(cases))} inputs, works under jax.jit and is "
+            f"vectorized.")
 
 
 # -- Exercise 2: the losses of an ensemble ------------------------------------
@@ -118,7 +121,8 @@ _SIZES_HINT = (
 def ensemble_losses(fn) -> str:
     """Check ``ensemble_losses(stacked, X, Y)``: one loss per parameter set."""
     X, Y = _xor.xor_data()
-    for shown, stacked in _ensemble_cases():
+    cases = list(_ensemble_cases())
+    for shown, stacked in cases:
         k = stacked[0].shape[0]
         try:
             out = jax.jit(fn)(stacked, X, Y)
@@ -139,5 +143,6 @@ def ensemble_losses(fn) -> str:
     require_vectorized(fn, (_random_params(2, 2), X, Y),
                        (_random_params(2, 4), X, Y),
                        rows="parameter sets", one="one parameter set")
-    return ("Correct: your function gives the loss of every parameter set "
-            "for two ensembles, works under jax.jit and is vectorized.")
+    return (f"Correct: your function gives the loss of every parameter set "
+            f"for {count_word(len(cases))} ensembles, works under jax.jit "
+            f"and is vectorized.")

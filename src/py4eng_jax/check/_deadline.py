@@ -1,0 +1,293 @@
+"""Running a checker under a deadline, so that a student's function that
+never returns gets a hint instead of a dead kernel.
+
+:func:`checker` turns ``body(fn) -> str`` into a checker: the body runs
+in a worker thread, and the checker answers once the student's code has
+made no progress for :func:`deadline_s` seconds. Progress is counted
+from the last step begun: the framework's :func:`call`, :func:`jittable`
+... call :func:`beat`, and so does every trace and compilation JAX
+reports (a ``jax.monitoring`` listener, registered by the first checker
+call, not on import). Every ``lax.while_loop`` the body runs is capped
+(:func:`capped_while_loops`), because a loop inside XLA cannot be
+interrupted.
+
+The deadline is set in one place: the environment variable
+``PY4ENG_CHECK_DEADLINE_S`` (seconds; default 8), read at each checker
+call, so that tests can shorten it with ``monkeypatch.setenv``.
+:func:`last_wait` tells, in the checker's own clock, how long the last
+checker waited, so that a test can bound it on a busy machine.
+Part of the framework behind :mod:`py4eng_jax.check` (see
+``_framework.py``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from ._feedback import CheckFailed, Feedback, describe, one_line
+
+#: The environment variable that sets the checker deadline, in seconds.
+DEADLINE_ENV = "PY4ENG_CHECK_DEADLINE_S"
+#: The deadline when :data:`DEADLINE_ENV` is not set.
+DEFAULT_DEADLINE_S = 8.0
+#: Steps after which a checker stops any ``lax.while_loop`` it runs.
+WHILE_CAP = 10_000
+
+
+def deadline_s() -> float:
+    """Seconds a checker waits for one step of the student's code (a call,
+    a trace, a compilation) before it answers that the function never
+    returns: :data:`DEADLINE_ENV` if set, else :data:`DEFAULT_DEADLINE_S`.
+    """
+    text = os.environ.get(DEADLINE_ENV, "").strip()
+    if not text:
+        return DEFAULT_DEADLINE_S
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise ValueError(f"{DEADLINE_ENV} must be a positive number of "
+                         f"seconds, got {text!r}")
+    return value
+
+
+class Wait(NamedTuple):
+    """How the last checker call waited, in the checker's own clock
+    (``time.monotonic``), in seconds."""
+
+    deadline_s: float      #: the deadline in force
+    total_s: float         #: from the start of the check to its answer
+    idle_s: float          #: from the last step begun to the end of waiting
+    timed_out: bool        #: True when the deadline ran out
+
+
+_last_wait: list[Wait] = []
+
+
+def last_wait() -> Wait | None:
+    """How the last checker call waited (None before the first call)."""
+    return _last_wait[-1] if _last_wait else None
+
+
+class _Stop(BaseException):
+    """Raised asynchronously in a worker that ran past the deadline (a
+    BaseException, so that ``except Exception`` in student code lets it
+    through)."""
+
+
+def _raise_in(thread: threading.Thread) -> None:
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread.ident), ctypes.py_object(_Stop))
+
+
+_cap_hits: list[int] = []
+
+
+def _note_cap(hit) -> None:
+    if np.any(np.asarray(hit)):
+        _cap_hits.append(1)
+
+
+@contextlib.contextmanager
+def capped_while_loops(cap: int | None = None):
+    """Within this context ``jax.lax.while_loop`` stops after ``cap`` steps.
+
+    A student's loop whose condition never turns false would run forever
+    inside XLA, where no interrupt reaches it. Capped, it returns; a hit
+    of the cap is noted (see :func:`checker`), so the checker can say so.
+    Only code traced inside the context is capped; if any loop was, JAX's
+    caches are cleared on the way out, so that no capped program stays
+    in them.
+    """
+    cap = WHILE_CAP if cap is None else cap
+    original = jax.lax.while_loop
+    used = []
+
+    def while_loop(cond_fun, body_fun, init_val):
+        used.append(1)
+        def cond(state):
+            value, steps = state
+            return jnp.logical_and(cond_fun(value), steps < cap)
+
+        def body(state):
+            value, steps = state
+            return body_fun(value), steps + 1
+
+        value, steps = original(cond, body, (init_val, jnp.int32(0)))
+        jax.debug.callback(_note_cap, steps >= cap)
+        return value
+
+    while_loop.__doc__ = original.__doc__
+    jax.lax.while_loop = while_loop
+    try:
+        yield
+    finally:
+        jax.lax.while_loop = original
+        if used:
+            jax.clear_caches()
+
+
+_ORIGINAL_WHILE = jax.lax.while_loop
+
+
+def _never_returned(stopped: bool, deadline: float) -> Feedback:
+    if stopped:
+        tail = ("Look for a Python loop whose condition never turns "
+                "false (a while loop whose variable is never updated).")
+    else:
+        tail = ("It is still running inside JAX, which no interrupt can "
+                "stop: look for a loop that never ends, then restart the "
+                "kernel (Kernel > Restart) to free the processor core it "
+                "keeps busy.")
+    return Feedback(Feedback.FAIL,
+                    f"Your function did not return within {deadline:g} "
+                    f"s, so the check stopped waiting. {tail}")
+
+
+_CAP_HINT = (
+    "A lax.while_loop in your function was still running after {cap} "
+    "steps, where the checker stopped it: its condition never turned "
+    "false. Make sure the condition becomes False, e.g. by also testing "
+    "the step count against max_iter.")
+
+
+def checker(name: str, *, expects: str = "your function",
+            clear_caches: bool = False):
+    """Turn ``body(fn) -> str`` into a checker returning :class:`Feedback`.
+
+    ``body`` raises :class:`CheckFailed` (see :func:`fail`) at the first
+    problem and returns the success message otherwise. Something that is
+    not callable gets a hint ("pass the function, not its result");
+    ``expects`` names what should be passed. The body runs in a worker
+    thread: after :func:`deadline_s` seconds without progress the
+    checker answers with a hint and stops the worker if it is in Python
+    code. ``clear_caches``
+    drops JAX's caches first, so that a function jitted before the check
+    is traced again, with its while loops capped.
+    """
+    def wrap(body: Callable[[Callable], str]):
+        def check(fn: Callable) -> Feedback:
+            if not callable(fn):
+                return Feedback(
+                    Feedback.FAIL,
+                    f"This checker expects {expects} itself, but got "
+                    f"{describe(fn)}: pass its name without calling it, "
+                    f"as in check.{name}(my_function), not "
+                    f"check.{name}(my_function(...)).")
+            if clear_caches:
+                jax.clear_caches()
+            return _run_with_deadline(body, fn)
+        check.__name__ = name
+        check.__qualname__ = name
+        check.__doc__ = body.__doc__
+        check.body = body
+        return check
+    return wrap
+
+
+def _run_body(body, fn, box: dict) -> None:
+    try:
+        with capped_while_loops():
+            box["feedback"] = Feedback(Feedback.PASS, body(fn))
+    except CheckFailed as stop:
+        box["feedback"] = stop.feedback
+    except _Stop:
+        box["stopped"] = True
+    except Exception as err:  # a gap in the checker: a hint, not a trace
+        box["feedback"] = Feedback(
+            Feedback.FAIL,
+            f"The checker could not finish: {one_line(err)}. Check what "
+            f"your function returns against the exercise statement.")
+
+
+_last_beat = [0.0]
+
+
+def beat(*_, **__) -> None:
+    """Note progress: the deadline counts from the last step begun."""
+    _last_beat[0] = time.monotonic()
+
+
+_listening: list[bool] = []
+
+
+def _listen() -> None:
+    """Count every trace and compilation JAX reports as progress too (a
+    function run op by op on a busy machine compiles many small programs,
+    one by one). Registered once, by the first checker call, so that
+    importing the package changes nothing in JAX."""
+    if not _listening:
+        _listening.append(True)
+        jax.monitoring.register_event_duration_secs_listener(beat)
+
+
+@contextlib.contextmanager
+def _quiet_stops():
+    """Swallow a stop signal that lands in a callback (e.g. JAX's garbage
+    collection hook), where Python can only print it; the next one stops
+    the worker."""
+    hook = sys.unraisablehook
+
+    def quiet(unraisable):
+        if not isinstance(unraisable.exc_value, _Stop):
+            hook(unraisable)
+
+    sys.unraisablehook = quiet
+    try:
+        yield
+    finally:
+        sys.unraisablehook = hook
+
+
+def _run_with_deadline(body, fn) -> Feedback:
+    deadline = deadline_s()
+    _listen()
+    box: dict = {}
+    del _cap_hits[:]
+    worker = threading.Thread(target=_run_body, args=(body, fn, box),
+                              daemon=True, name="py4eng-checker")
+    beat()
+    start = _last_beat[0]
+    worker.start()
+    try:
+        while worker.is_alive() and (
+                time.monotonic() - _last_beat[0] < deadline):
+            worker.join(0.05)
+    except BaseException:   # an interrupt: stop the worker too
+        _raise_in(worker)
+        jax.lax.while_loop = _ORIGINAL_WHILE
+        raise
+    now = time.monotonic()
+    timed_out = worker.is_alive()
+    _last_wait[:] = [Wait(deadline, now - start, now - _last_beat[0],
+                          timed_out)]
+    if timed_out:
+        with _quiet_stops():
+            for _ in range(10):
+                _raise_in(worker)
+                worker.join(0.1)
+                if not worker.is_alive():
+                    break
+        jax.lax.while_loop = _ORIGINAL_WHILE
+        jax.clear_caches()
+        return _never_returned(not worker.is_alive(), deadline)
+    feedback = box.get("feedback")
+    if feedback is None:
+        return _never_returned(True, deadline)
+    if _cap_hits and not feedback.passed:
+        return Feedback(Feedback.FAIL, _CAP_HINT.format(cap=WHILE_CAP))
+    return feedback
+
+
