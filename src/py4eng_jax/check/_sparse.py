@@ -19,14 +19,14 @@ import jax.numpy as jnp
 import numpy as np
 from jax.scipy.sparse.linalg import cg
 
-from .._checking import (
+from .._sparse import conduction_operator
+from ._framework import (
     call,
     checker,
     fail,
     require_array,
     require_scalar,
 )
-from .._sparse import conduction_operator
 
 __all__ = ["steady_insulated", "bar_conductivity"]
 
