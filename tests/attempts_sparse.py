@@ -273,3 +273,45 @@ def BAD_bar_forever(target):
     while float(_rise_jit(k_bar)) != target:
         k_bar = k_bar * 1.0
     return k_bar
+
+
+def BAD_bar_padded_mean(target):
+    """Newton on the mean over the padded (65 x 65) array: no conductivity
+    reaches the target on that quantity, and the iterate runs away."""
+    def gap(log_k):
+        k = plate_k(jnp.exp(log_k))
+        u = cg(lambda v: conduction_operator(v, k, DX), Q, tol=1e-12)[0]
+        return jnp.pad(u, 1).mean() - target
+    parts = jax.jit(jax.value_and_grad(gap))
+    log_k = jnp.log(16.0)
+    for _ in range(30):
+        g, slope = parts(log_k)
+        log_k = log_k - g / slope
+    return float(jnp.exp(log_k))
+
+
+_BIG_DX = 0.1 / 64
+_BIG_X = jnp.arange(1, 64) * _BIG_DX
+_BIG_BAR = ((jnp.abs(_BIG_X[:, None] - 0.05) < 0.04)
+            & (jnp.abs(_BIG_X[None, :] - 0.05) < 0.02))
+
+
+def _big_gap(log_k, target):
+    k = jnp.where(_BIG_BAR, jnp.exp(log_k), 16.0)
+    u = cg(lambda v: conduction_operator(v, k, _BIG_DX), Q, tol=1e-12)[0]
+    return u.mean() - target
+
+
+_big_parts = jax.jit(jax.value_and_grad(_big_gap))
+
+
+def BAD_bar_big_bar(target):
+    """Newton done right on another plate: the bar's half-widths taken as
+    its widths (8 cm x 4 cm): self-consistent, but off."""
+    log_k = jnp.log(16.0)
+    for _ in range(30):
+        gap, slope = _big_parts(log_k, target)
+        log_k = log_k - gap / slope
+        if abs(gap) < 1e-9 * target:
+            break
+    return float(jnp.exp(log_k))

@@ -44,10 +44,14 @@ CATALOGUE = {
         "BAD_bar_constant": (FAIL, "ignores its argument"),
         "BAD_bar_one_step": (FAIL, "not linear in k", "repeat"),
         "BAD_bar_loose_stop": (FAIL, "Close", "Iterate until"),
-        "BAD_bar_wrong_sign": (FAIL, "not a positive number"),
+        "BAD_bar_wrong_sign": (FAIL, "not a positive number",
+                               "out of reach", "dx = L/(n+1)"),
         "BAD_bar_field": (FAIL, "one number"),
         "BAD_bar_secant_once": (FAIL, "Close", "Iterate until"),
-        "BAD_bar_forever": (FAIL, "did not return within"),
+        "BAD_bar_forever": (FAIL, "did not return within",
+                            "diverging iterate"),
+        "BAD_bar_padded_mean": (FAIL, "For reference", "22.317 K"),
+        "BAD_bar_big_bar": (FAIL, "For reference", "check your plate"),
     }),
 }
 
@@ -75,9 +79,10 @@ def test_insulated_reference_conserves_heat():
 
 
 def test_bar_targets_are_reachable():
-    """every target lies between the rise of a perfect and a steel bar"""
-    assert all(_sparse.mean_rise(1e6) < t < _sparse.mean_rise(16.0)
-               for t in _sparse.TARGETS)
+    """every target lies between the rise of a copper and a steel bar:
+    each asks for a cheaper bar than copper"""
+    assert all(_sparse.mean_rise(_sparse.COPPER) < t
+               < _sparse.mean_rise(16.0) for t in _sparse.TARGETS)
 
 
 def test_bar_checker_message_counts_its_targets():

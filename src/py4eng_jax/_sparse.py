@@ -70,7 +70,8 @@ def conduction_operator(u, conductivity, dx: float) -> jax.Array:
 
     Returns:
       ``A u``, an array of ``u``'s shape (the heat that flows out of each
-      point's cell, per unit area).
+      point's cell, per unit volume: W/m^3 for k in W/(m K) and dx in m;
+      per unit area of a face the flux is ``k_face * du / dx``).
 
     Raises:
       TypeError: ``u`` is not a float array, or ``dx`` not a number.

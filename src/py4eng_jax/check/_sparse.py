@@ -2,8 +2,9 @@
 
 ``steady_insulated(q, k, dx)``: steady conduction with the edge at the
 last column insulated, compared with a dense solve of the assembled matrix.
-``bar_conductivity(target)``: the bar conductivity that gives a target
-mean temperature rise on the chapter's plate (:func:`plate`), checked by
+``bar_conductivity(target)``: the least bar conductivity (a material
+cheaper than copper) that keeps the mean temperature rise of the
+chapter's plate (:func:`plate`) at a target above copper's, checked by
 solving with the returned conductivity.
 
 Both run in float64 (``jax.enable_x64``, entered in the worker thread),
@@ -20,7 +21,9 @@ import numpy as np
 from jax.scipy.sparse.linalg import cg
 
 from .._sparse import conduction_operator
+from ._feedback import Feedback
 from ._framework import (
+    beat,
     call,
     checker,
     fail,
@@ -108,8 +111,8 @@ def _insulated_guesses(q, k, dx) -> list[tuple[np.ndarray, str]]:
          "each face's flow is its conductivity times the temperature "
          "difference"),
         (_solve(_matrix(k, 1.0), q),
-         "Your answer ignores dx: the flow through a face, per unit area, "
-         "is divided by dx**2"),
+         "Your answer ignores dx: the heat through a face, per unit "
+         "volume of the cell, is divided by dx**2"),
         (_solve(_matrix(k, dx), np.ones_like(q)),
          "Your answer ignores q (it is the answer for q = 1 everywhere)"),
         (-right, "Your temperatures have the wrong sign: the heat source "
@@ -168,7 +171,10 @@ def _check_insulated(fn) -> str:
 PLATE_SIDE, PLATE_N, PLATE_SOURCE = 0.1, 63, 1e6
 #: Steel's conductivity, W/(m K).
 STEEL = 16.0
-#: The targets tried, K.
+#: The chapter's copper bar, W/(m K).
+COPPER = 400.0
+#: The targets tried, K: all above the mean rise with copper (22.317 K),
+#: so each asks for a cheaper, less conducting bar.
 TARGETS = (22.32, 22.4, 22.55)
 
 
@@ -195,12 +201,41 @@ def _mean_rise_fn():
     return mean_rise
 
 
+@functools.cache
+def _slope_fn():
+    return jax.jit(jax.value_and_grad(_mean_rise_fn()))
+
+
 def mean_rise(k_bar: float) -> float:
     """The plate's mean temperature rise (K) with this bar, float64."""
     with jax.enable_x64(True):
         return float(_mean_rise_fn()(jnp.float64(k_bar)))
 
 
+_SLOW_HINT = (
+    " In this exercise it may also be a solve that gets slower every step: "
+    "a diverging iterate (a sign slip in the Newton step drives the "
+    "conductivity towards 0 or infinity, and CG then runs to its "
+    "iteration cap).")
+
+
+def _with_slow_hint(check):
+    """The framework's checker, with the chapter's sentence added to its
+    never-returned hint."""
+    def bar_conductivity(fn) -> Feedback:
+        feedback = check(fn)
+        if "did not return within" in feedback.message:
+            return Feedback(feedback.status, feedback.message + _SLOW_HINT,
+                            criteria_passed=feedback.criteria_passed,
+                            criteria_total=feedback.criteria_total)
+        return feedback
+    bar_conductivity.__doc__ = check.__doc__
+    bar_conductivity.__qualname__ = check.__qualname__
+    bar_conductivity.body = check.body
+    return bar_conductivity
+
+
+@_with_slow_hint
 @checker("bar_conductivity")
 def bar_conductivity(fn) -> str:
     """Check ``bar_conductivity(target)``: the mean rise is the target."""
@@ -208,9 +243,24 @@ def bar_conductivity(fn) -> str:
         return _check_bar(fn)
 
 
+def _one_steps(target: float) -> list[float]:
+    """One Newton step towards the target, from steel's or copper's
+    conductivity, in k or in log k: what a single linearization gives."""
+    with jax.enable_x64(True):
+        parts = _slope_fn()
+        steps = []
+        for k0 in (STEEL, COPPER):
+            rise, slope = parts(jnp.float64(k0))
+            gap, slope = float(rise) - target, float(slope)
+            steps.append(k0 - gap / slope)
+            steps.append(k0 * np.exp(-gap / (k0 * slope)))
+    return steps
+
+
 def _check_bar(fn) -> str:
     answers = {}
     for target in TARGETS:
+        beat()      # each target is a step: a cold first one may take long
         shown = f"target = {target}"
         got = call(fn, target)
         value = float(require_scalar(
@@ -221,13 +271,19 @@ def _check_bar(fn) -> str:
             raise fail(f"Your conductivity {value:.4g} for {shown} is not a "
                        f"positive number: did the iteration diverge? Keep "
                        f"the conductivity positive, e.g. iterate on its "
-                       f"logarithm")
+                       f"logarithm. Or the target may be out of reach on "
+                       f"your plate: check that it is the chapter's, "
+                       f"{PLATE_N} x {PLATE_N} interior points with "
+                       f"dx = L/(n+1), whose mean rise is "
+                       f"{mean_rise(COPPER):.5g} K with copper "
+                       f"(k = {COPPER:g})")
     if len({round(v, 9) for v in answers.values()}) == 1:
         raise fail(f"Your function returns {answers[TARGETS[0]]:.6g} for "
                    f"every target: it ignores its argument. The "
                    f"conductivity must depend on the target")
     spread = mean_rise(STEEL) - mean_rise(1e6)
     for target, value in answers.items():
+        beat()
         rise = mean_rise(value)
         miss = abs(rise - target)
         if miss <= 1e-6 * target:
@@ -244,11 +300,21 @@ def _check_bar(fn) -> str:
                 f"{miss / target:.1e} (it must be within 1e-6). Iterate "
                 f"until the mean rise itself matches, and solve to a tight "
                 f"tolerance (cg's default stops at a residual of 1e-5)")
+        if any(abs(value - step) < 1e-3 * value
+               for step in _one_steps(target)):
+            raise fail(
+                f"Your conductivity {value:.6g} for target = {target} "
+                f"gives a mean rise of {rise:.5g} K, not {target} K. Solve "
+                f"g(k) = mean rise(k) - target = 0: the rise is not linear "
+                f"in k, so one linearization is not enough; repeat the "
+                f"Newton step until g is tiny")
         raise fail(
             f"Your conductivity {value:.6g} for target = {target} gives a "
-            f"mean rise of {rise:.5g} K, not {target} K. Solve g(k) = mean "
-            f"rise(k) - target = 0: the rise is not linear in k, so one "
-            f"linearization is not enough; repeat the Newton step until g "
-            f"is tiny")
+            f"mean rise of {rise:.5g} K on the chapter's plate, not "
+            f"{target} K. For reference, with copper (k = {COPPER:g}) the "
+            f"chapter's plate has a mean rise of {mean_rise(COPPER):.5g} K: "
+            f"check your plate against that (its {PLATE_N} x {PLATE_N} "
+            f"interior points, dx = L/(n+1), the source) and that the mean "
+            f"is over the interior points only")
     return (f"Correct: the mean rise matches all {len(TARGETS)} targets "
             f"tried to 1e-6.")
