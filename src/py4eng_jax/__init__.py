@@ -41,6 +41,7 @@ from ._mandelbrot import (
     mandelbrot_numpy_compact,
     mandelbrot_python,
     mandelbrot_vmap,
+    numba_threads,
 )
 from ._multihost import ProcessRun, run_processes
 from ._newton import NewtonResult, newton_solve
@@ -122,6 +123,7 @@ __all__ = [
     "mandelbrot_grid", "mandelbrot_python", "mandelbrot_numpy",
     "mandelbrot_jax", "escape_count", "mandelbrot_vmap",
     "mandelbrot_numpy_compact", "mandelbrot_numba", "mandelbrot_jax_fast",
+    "numba_threads",
     # simulate and fit a dynamical model (chapter fitting)
     "rk4_solve", "msd_rhs", "msd_analytic", "levenberg_marquardt",
     "LMResult",
