@@ -149,26 +149,30 @@ def test_fused_training_times_the_jitted_loop_without_checks():
     assert "._" not in source.replace("__", "")
 
 
-def test_grading_group_is_added_only_when_its_module_exists(monkeypatch,
-                                                            tmp_path):
-    """tools/bench_grading.py, when there, adds its group_grading"""
-    monkeypatch.setitem(sys.modules, "bench_grading", None)
-    assert bench._optional_groups() == []
-    without = tmp_path / "without"
-    without.mkdir()
-    (without / "bench_grading.py").write_text("X = 1\n")
-    monkeypatch.delitem(sys.modules, "bench_grading")
-    monkeypatch.syspath_prepend(str(without))
-    assert bench._optional_groups() == []       # no group_grading yet
-    monkeypatch.delitem(sys.modules, "bench_grading")
-    monkeypatch.setattr(sys, "path", [p for p in sys.path
-                                      if p != str(without)])
-    module = tmp_path / "bench_grading.py"
-    module.write_text("def group_grading(quick):\n    return None\n")
-    monkeypatch.delitem(sys.modules, "bench_grading", raising=False)
-    monkeypatch.syspath_prepend(str(tmp_path))
-    groups = bench._optional_groups()
-    assert [g.__name__ for g in groups] == ["group_grading"]
+def test_grading_is_timed_through_bench_grading(monkeypatch):
+    """make bench times `make grade` on a class of 40 (4 when quick) with
+    tools/bench_grading.py, and reports a failure instead of raising"""
+    import bench_grading
+
+    asked = []
+
+    def fake(students):
+        asked.append(students)
+        return {"students": students, "assignment": "x", "seconds": 1.0,
+                "rows": 3}
+
+    monkeypatch.setattr(bench_grading, "grading_seconds", fake)
+    assert bench.time_grading(lambda m: None, quick=False)["students"] == 40
+    assert bench.time_grading(lambda m: None, quick=True)["students"] == 4
+    assert asked == [40, 4]
+
+    def broken(students):
+        raise RuntimeError("no nbgrader")
+
+    said = []
+    monkeypatch.setattr(bench_grading, "grading_seconds", broken)
+    assert bench.time_grading(said.append, quick=True) is None
+    assert "no nbgrader" in said[-1]
 
 
 def test_bench_uses_the_notebook_runner_of_notebooks_py():

@@ -60,6 +60,14 @@ from ._sequences import (
     fibonacci_loop,
     first_mismatch,
 )
+from ._sparse import (
+    CGResult,
+    assemble_conduction,
+    cg_solve,
+    conduction_diagonal,
+    conduction_operator,
+    implicit_heat_step,
+)
 from ._timing import Timing, format_seconds, race, time_it
 from ._tracing import count_traces
 from ._training import (
@@ -137,6 +145,9 @@ __all__ = [
     # the 2-D heat equation, on one device and sharded (chapter heat)
     "stable_dt", "fourier_mode", "heat_step", "simulate",
     "simulate_sharded",
+    # conduction solved matrix-free with CG, implicit steps (chapter sparse)
+    "conduction_operator", "conduction_diagonal", "assemble_conduction",
+    "cg_solve", "CGResult", "implicit_heat_step",
     # a differentiable plane-truss model, the 10-bar truss (chapter truss)
     "Truss", "TrussResponse", "truss_stiffness", "truss_solve",
     "truss_weight", "ten_bar_truss",
