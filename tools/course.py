@@ -202,7 +202,8 @@ def read_exercises(md: pathlib.Path) -> dict:
                          f"{call['checker']}" if call else None)
         ex["stub"] = _without_checks(ex["stub"]).rstrip() + "\n"
         ex["solution"] = "\n\n".join(
-            _without_checks(code).strip() for code in ex["solution"])
+            _without_glue(_without_checks(code)).strip()
+            for code in ex["solution"])
     return {"title": title, "cells": cells, "exercises": exercises}
 
 
