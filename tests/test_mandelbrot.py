@@ -1,6 +1,7 @@
 """The Mandelbrot escape counts: seven versions, one image, clear errors."""
 
 import functools
+import sys
 
 import jax
 import jax.numpy as jnp
@@ -415,3 +416,59 @@ def test_fast_versions_handle_a_grid_entirely_inside(version):
     with jax.enable_x64(True):
         got = version(np.zeros((3, 4)), np.zeros((3, 4)), 30)
     np.testing.assert_array_equal(np.asarray(got), np.full((3, 4), 30))
+
+
+# ------------------------------------- the options of the strong versions
+
+
+@pytest.mark.parametrize("options", [
+    dict(parallel=True), dict(fastmath=True),
+    dict(parallel=True, fastmath=True)])
+def test_numba_options_draw_the_same_image(options):
+    """parallel Numba, with or without fastmath, draws the same image"""
+    cr, ci = mandelbrot_grid(*GRIDS[0][0])
+    expected = mandelbrot_numba(cr, ci, 100)
+    np.testing.assert_array_equal(
+        mandelbrot_numba(cr, ci, 100, **options), expected)
+
+
+@pytest.mark.parametrize("options", [
+    dict(unroll=1), dict(tile=400 * 480), dict(tile=400 * 480, unroll=1),
+    dict(streams=2), dict(streams=3, tile=100, unroll=7)])
+def test_tiled_jax_options_draw_the_same_image(options):
+    """without tiles, without unrolling, in several streams: same image"""
+    cr, ci = mandelbrot_grid(*GRIDS[0][0])
+    expected = mandelbrot_numpy(cr, ci, 100)
+    with jax.enable_x64(True):
+        got = mandelbrot_jax_fast(cr, ci, 100, **options)
+    np.testing.assert_array_equal(np.asarray(got), expected)
+
+
+@pytest.mark.parametrize("name", ["tile", "unroll", "streams"])
+@pytest.mark.parametrize("value, error", [(0, ValueError),
+                                          (2.0, TypeError)])
+def test_tiled_jax_rejects_bad_options(name, value, error):
+    """tile, unroll and streams must be positive integers"""
+    cr, ci, _ = known_points()
+    with pytest.raises(error, match=name):
+        mandelbrot_jax_fast(cr, ci, 50, **{name: value})
+
+
+@pytest.mark.parametrize("name", ["parallel", "fastmath"])
+def test_numba_rejects_non_bool_options(name):
+    """parallel and fastmath must be bools"""
+    cr, ci, _ = known_points()
+    with pytest.raises(TypeError, match=f"{name} must be a bool, got"):
+        mandelbrot_numba(cr, ci, 50, **{name: 1})
+
+
+def test_without_numba_the_package_works_and_numba_says_how(monkeypatch):
+    """Numba is an optional extra: without it the package imports, every
+    other version runs, and mandelbrot_numba says how to install it"""
+    monkeypatch.setitem(sys.modules, "numba", None)   # import numba fails
+    monkeypatch.setattr(_mandelbrot, "_numba_kernels", {})
+    cr, ci, expected = known_points()
+    np.testing.assert_array_equal(mandelbrot_numpy(cr, ci, 50), expected)
+    assert _mandelbrot.numba_threads() is None
+    with pytest.raises(ImportError, match=r"py4eng-jax\[bench\]"):
+        mandelbrot_numba(cr, ci, 50)

@@ -41,6 +41,7 @@ from ._mandelbrot import (
     mandelbrot_numpy_compact,
     mandelbrot_python,
     mandelbrot_vmap,
+    numba_threads,
 )
 from ._multihost import ProcessRun, run_processes
 from ._newton import NewtonResult, newton_solve
@@ -59,6 +60,14 @@ from ._sequences import (
     fibonacci_loop,
     first_mismatch,
 )
+from ._sparse import (
+    CGResult,
+    assemble_conduction,
+    cg_solve,
+    conduction_diagonal,
+    conduction_operator,
+    implicit_heat_step,
+)
 from ._timing import Timing, format_seconds, race, time_it
 from ._tracing import count_traces
 from ._training import (
@@ -68,6 +77,14 @@ from ._training import (
     train_fused,
     train_fused_core,
     train_with,
+)
+from ._truss import (
+    Truss,
+    TrussResponse,
+    ten_bar_truss,
+    truss_solve,
+    truss_stiffness,
+    truss_weight,
 )
 from ._uncertainty import (
     delta_method,
@@ -114,6 +131,7 @@ __all__ = [
     "mandelbrot_grid", "mandelbrot_python", "mandelbrot_numpy",
     "mandelbrot_jax", "escape_count", "mandelbrot_vmap",
     "mandelbrot_numpy_compact", "mandelbrot_numba", "mandelbrot_jax_fast",
+    "numba_threads",
     # simulate and fit a dynamical model (chapter fitting)
     "rk4_solve", "msd_rhs", "msd_analytic", "levenberg_marquardt",
     "LMResult",
@@ -127,5 +145,11 @@ __all__ = [
     # the 2-D heat equation, on one device and sharded (chapter heat)
     "stable_dt", "fourier_mode", "heat_step", "simulate",
     "simulate_sharded",
+    # conduction solved matrix-free with CG, implicit steps (chapter sparse)
+    "conduction_operator", "conduction_diagonal", "assemble_conduction",
+    "cg_solve", "CGResult", "implicit_heat_step",
+    # a differentiable plane-truss model, the 10-bar truss (chapter truss)
+    "Truss", "TrussResponse", "truss_stiffness", "truss_solve",
+    "truss_weight", "ten_bar_truss",
     "use_book_style",
 ]

@@ -30,10 +30,13 @@ chapter explains each step):
   pixel from the arrays as soon as it escapes, so that later steps work
   on the pixels still inside only;
 - :func:`mandelbrot_numba`: the pure Python loops, compiled by Numba's
-  ``@njit`` (float64, like pure Python);
+  ``@njit`` (float64, like pure Python), on one thread or, with
+  ``parallel=True``, on all of Numba's threads (Numba is an optional
+  extra: ``pip install 'py4eng-jax[bench]'``);
 - :func:`mandelbrot_jax_fast`: JAX on tiles of pixels, each tile run by a
   ``lax.while_loop`` of unrolled steps that stops once every pixel of the
-  tile has escaped.
+  tile has escaped; with ``streams=2`` or more the tiles are shared
+  among independent loops that XLA may run on several threads.
 
 Precision: the NumPy version computes in the dtype of its input. The JAX
 versions compute in float32 unless 64-bit mode is on, as in
@@ -69,6 +72,7 @@ __all__ = [
     "mandelbrot_vmap",
     "mandelbrot_numpy_compact",
     "mandelbrot_numba",
+    "numba_threads",
     "mandelbrot_jax_fast",
 ]
 
@@ -395,18 +399,28 @@ def mandelbrot_numpy_compact(cr, ci, max_iter: int) -> np.ndarray:
 # ------------------------------------------------ Numba, compiled loops
 
 
-_numba_kernel = None
+_numba_kernels: dict = {}
+
+NUMBA_MISSING = ("mandelbrot_numba needs Numba, an optional extra of "
+                 "py4eng_jax: pip install 'py4eng-jax[bench]' (or "
+                 "pip install numba)")
 
 
-def _get_numba_kernel():
-    """Compile the loops once per process (Numba is imported lazily)."""
-    global _numba_kernel
-    if _numba_kernel is None:
-        import numba
+def _get_numba_kernel(parallel: bool, fastmath: bool):
+    """Compile the loops once per process and per option (Numba is
+    imported lazily: it is an optional extra)."""
+    key = (parallel, fastmath)
+    if key not in _numba_kernels:
+        try:
+            import numba
+        except ImportError as error:
+            raise ImportError(NUMBA_MISSING) from error
 
-        @numba.njit(cache=False)
+        @numba.njit(cache=False, parallel=parallel, fastmath=fastmath)
         def kernel(cr, ci, max_iter, out):
-            for p in range(cr.size):
+            # prange is range unless parallel=True; then its iterations
+            # are split into one contiguous chunk per thread.
+            for p in numba.prange(cr.size):
                 c_r, c_i = cr[p], ci[p]
                 zr = zi = 0.0
                 count = max_iter
@@ -417,25 +431,53 @@ def _get_numba_kernel():
                         break
                 out[p] = count
 
-        _numba_kernel = kernel
-    return _numba_kernel
+        _numba_kernels[key] = kernel
+    return _numba_kernels[key]
 
 
-def mandelbrot_numba(cr, ci, max_iter: int) -> np.ndarray:
+def numba_threads() -> int | None:
+    """The threads ``mandelbrot_numba(..., parallel=True)`` uses (Numba's
+    ``get_num_threads()``), or None without Numba.
+
+    Examples:
+      >>> numba_threads() is None or numba_threads() >= 1
+      True
+    """
+    try:
+        import numba
+    except ImportError:
+        return None
+    return numba.get_num_threads()
+
+
+def mandelbrot_numba(cr, ci, max_iter: int, *, parallel: bool = False,
+                     fastmath: bool = False) -> np.ndarray:
     """Escape counts with the pure Python loops, compiled by Numba.
 
     The loops of :func:`mandelbrot_python` under ``numba.njit``: each pixel
-    stops as soon as it escapes, in float64 whatever the input dtype, on
-    one core. The first call in a process imports Numba and compiles the
-    loops (a second or two); later calls reuse the machine code.
+    stops as soon as it escapes, in float64 whatever the input dtype. With
+    ``parallel=False`` the loop over pixels runs on one thread; with
+    ``parallel=True`` it is a ``numba.prange``, split over Numba's threads
+    (:func:`numba_threads`, one per core unless ``NUMBA_NUM_THREADS``
+    says otherwise). ``fastmath=True`` lets LLVM reorder and contract the
+    floating-point operations (on the book's grids the counts stay the
+    same; in general they may not). The first call in a process for each
+    option imports Numba and compiles the loops (a second or two); later
+    calls reuse the machine code. Numba is an optional extra of the
+    package (``pip install 'py4eng-jax[bench]'``).
 
     Args:
       cr, ci: the real and imaginary parts of the points, JAX or NumPy
         float arrays of one shape (from :func:`mandelbrot_grid`).
       max_iter: the most updates per point (a positive integer).
+      parallel: spread the pixels over Numba's threads (a bool).
+      fastmath: allow LLVM's fast-math rewrites (a bool).
 
     Returns:
       An int32 NumPy array of the shape of ``cr``.
+
+    Raises:
+      ImportError: Numba is not installed (the message says how to get it).
 
     Examples:
       >>> print(mandelbrot_numba(np.array([1.0, 2.0, 3.0, 0.0]),
@@ -443,17 +485,22 @@ def mandelbrot_numba(cr, ci, max_iter: int) -> np.ndarray:
       [ 2  1  0 50]
     """
     max_iter = _check_inputs(cr, ci, max_iter)
+    for value, name in ((parallel, "parallel"), (fastmath, "fastmath")):
+        if not isinstance(value, bool):
+            raise TypeError(f"{name} must be a bool, got "
+                            f"{_validate.describe(value)}")
+    kernel = _get_numba_kernel(parallel, fastmath)
     c_r = np.ascontiguousarray(cr, dtype=np.float64).ravel()
     c_i = np.ascontiguousarray(ci, dtype=np.float64).ravel()
     out = np.empty(c_r.size, dtype=np.int32)
-    _get_numba_kernel()(c_r, c_i, max_iter, out)
+    kernel(c_r, c_i, max_iter, out)
     return out.reshape(np.shape(cr))
 
 
 # ------------------------------ JAX, tiles that stop when all escaped
 
 
-UNROLL = 8  # steps per trip of the while loop (a Python loop: unrolled)
+UNROLL = 8  # default steps per trip of the while loop (unrolled)
 
 
 def _steps(state, cr, ci, n):
@@ -466,7 +513,7 @@ def _steps(state, cr, ci, n):
     return zr, zi, alive, count
 
 
-def _tile_counts(tile, max_iter):
+def _tile_counts(tile, max_iter, unroll=UNROLL):
     """The counts of one tile: steps until every pixel has escaped."""
     cr, ci = tile
     zero = jnp.zeros_like(cr)
@@ -475,14 +522,14 @@ def _tile_counts(tile, max_iter):
 
     def more(carry):
         k, state = carry
-        return (k + UNROLL <= max_iter) & state[2].any()
+        return (k + unroll <= max_iter) & state[2].any()
 
     def trip(carry):
         k, state = carry
-        return k + UNROLL, _steps(state, cr, ci, UNROLL)
+        return k + unroll, _steps(state, cr, ci, unroll)
 
     k, state = lax.while_loop(more, trip, (0, state))
-    rest = max_iter % UNROLL      # the last steps, if UNROLL doesn't divide
+    rest = max_iter % unroll      # the last steps, if unroll doesn't divide
     if rest:
         state = lax.cond(state[2].any(),
                          lambda s: _steps(s, cr, ci, rest), lambda s: s,
@@ -490,35 +537,49 @@ def _tile_counts(tile, max_iter):
     return state[3]
 
 
-@jax.jit(static_argnames=("max_iter", "tile"))
-def _mandelbrot_jax_fast(cr, ci, max_iter, tile):
+@jax.jit(static_argnames=("max_iter", "tile", "unroll", "streams"))
+def _mandelbrot_jax_fast(cr, ci, max_iter, tile, unroll=UNROLL, streams=1):
     cr, ci = _same_float_dtype(cr, ci)
     size = cr.size
-    pad = -size % tile            # padding escapes at once (c = 4)
+    pad = -size % (tile * streams)   # padding escapes at once (c = 4)
     tiles_r = jnp.pad(cr.ravel(), (0, pad), constant_values=4)
     tiles_i = jnp.pad(ci.ravel(), (0, pad))
-    counts = lax.map(lambda t: _tile_counts(t, max_iter),
-                     (tiles_r.reshape(-1, tile), tiles_i.reshape(-1, tile)))
-    return counts.ravel()[:size].reshape(cr.shape)
+    # Tile t goes to stream t % streams: neighbouring tiles, which cost
+    # about the same, are dealt to different streams.
+    tiles_r = tiles_r.reshape(-1, streams, tile)
+    tiles_i = tiles_i.reshape(-1, streams, tile)
+    counts = [lax.map(lambda t: _tile_counts(t, max_iter, unroll),
+                      (tiles_r[:, s], tiles_i[:, s]))
+              for s in range(streams)]
+    return jnp.stack(counts, axis=1).ravel()[:size].reshape(cr.shape)
 
 
-def mandelbrot_jax_fast(cr, ci, max_iter: int, *, tile: int = 128
+def mandelbrot_jax_fast(cr, ci, max_iter: int, *, tile: int = 128,
+                        unroll: int = UNROLL, streams: int = 1
                         ) -> jax.Array:
     """Escape counts with JAX, in tiles that stop once all have escaped.
 
     The pixels are cut into tiles of ``tile`` pixels. ``lax.map`` runs the
     tiles one after another; each runs a ``lax.while_loop`` whose body is
-    ``UNROLL`` steps written out (unrolled), and which stops as soon as
+    ``unroll`` steps written out (unrolled), and which stops as soon as
     every pixel of the tile has escaped. A pixel counts a step while it is
     still inside, so escaped pixels need no ``where`` to hold them.
-    ``max_iter`` and ``tile`` are static: each value compiles anew. Small
-    tiles suit a CPU; on a GPU, far larger ones.
+    With ``streams > 1`` the tiles are dealt round-robin to that many
+    independent ``lax.map`` loops, which XLA's CPU runtime is free to run
+    at the same time on its threads (one stream per core is the
+    natural choice). ``max_iter``, ``tile``, ``unroll`` and ``streams``
+    are static: each value compiles anew. Small tiles suit a CPU; on a
+    GPU, far larger ones. ``tile=cr.size`` (one tile) turns the early
+    exit off, ``unroll=1`` the unrolling: the benchmarking chapter's
+    ablation.
 
     Args:
       cr, ci: the real and imaginary parts of the points, JAX or NumPy
         float arrays of one shape (from :func:`mandelbrot_grid`).
       max_iter: the most updates per point (a positive integer).
       tile: pixels per tile (a positive integer).
+      unroll: steps per trip of the while loop (a positive integer).
+      streams: independent loops over the tiles (a positive integer).
 
     Returns:
       An int32 JAX array of the shape of ``cr``.
@@ -527,7 +588,13 @@ def mandelbrot_jax_fast(cr, ci, max_iter: int, *, tile: int = 128
       >>> mandelbrot_jax_fast(np.array([1.0, 2.0, 3.0, 0.0]), np.zeros(4),
       ...                     50)
       Array([ 2,  1,  0, 50], dtype=int32)
+      >>> mandelbrot_jax_fast(np.array([1.0, 2.0, 3.0, 0.0]), np.zeros(4),
+      ...                     50, tile=1, unroll=3, streams=2)
+      Array([ 2,  1,  0, 50], dtype=int32)
     """
     max_iter = _check_inputs(cr, ci, max_iter)
     tile = _validate.positive_int(tile, "tile")
-    return _mandelbrot_jax_fast(cr, ci, max_iter=max_iter, tile=tile)
+    unroll = _validate.positive_int(unroll, "unroll")
+    streams = _validate.positive_int(streams, "streams")
+    return _mandelbrot_jax_fast(cr, ci, max_iter=max_iter, tile=tile,
+                                unroll=unroll, streams=streams)

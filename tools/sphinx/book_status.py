@@ -149,12 +149,15 @@ class BenchResults(SphinxDirective):
         report = json.loads(path.read_text(encoding="utf-8"))
         out = [nodes.paragraph(text=(
             f"Measured {report['created']} on {report['machine_text']} "
-            f"(the committed snapshot, {BENCH_SNAPSHOT}). Compile: the "
-            f"first call minus the median, that is tracing and compiling "
-            f"(for eager code, filling JAX's per-operation caches; for "
-            f"Numba, its compiler). Median and best: of the repeated "
-            f"calls after it. Speedup: the group's slowest median divided "
-            f"by this one."))]
+            f"(the committed snapshot, {BENCH_SNAPSHOT}). Each group is "
+            f"one race: its variants' samples were taken in alternation. "
+            f"Compile: for a jitted variant, a cold lower().compile() of "
+            f"that variant alone, after jax.clear_caches(); for the others "
+            f"(NumPy, Numba, eager or Python-loop code), the first call "
+            f"minus the median, a first-call overhead (for Numba, its "
+            f"compiler). Median and best: of the samples after the first "
+            f"call. Speedup: the group's slowest best divided by this "
+            f"one."))]
         for group in report["groups"]:
             title = nodes.paragraph()
             title += nodes.strong(text=f"{group['title']} ({group['size']})")

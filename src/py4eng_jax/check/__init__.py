@@ -19,7 +19,9 @@ from ._monte_carlo import delta_std, divider_exceedance
 from ._numpy_differences import huber, random_walk, tribonacci
 from ._parallel import data_parallel_step, standardize_batch
 from ._pytrees import clip_by_global_norm, dense_pytree, global_norm
+from ._sparse import bar_conductivity, steady_insulated
 from ._static_args import moving_average, padded_fibonacci
+from ._truss import buckling_ratios, drift_exceedance
 from ._vmap import ensemble_losses, nearest_rows
 
 __all__ = [
@@ -48,8 +50,12 @@ __all__ = [
     "data_parallel_step", "standardize_batch",
     # pytrees
     "global_norm", "clip_by_global_norm", "dense_pytree",
+    # sparse
+    "steady_insulated", "bar_conductivity",
     # static-args
     "moving_average", "padded_fibonacci",
+    # truss
+    "buckling_ratios", "drift_exceedance",
     # vmap
     "nearest_rows", "ensemble_losses",
 ]

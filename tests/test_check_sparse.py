@@ -1,0 +1,93 @@
+"""The checkers of the sparse chapter's exercises: their catalogues.
+
+The attempts are in tests/attempts_sparse.py; here their verdicts and
+hints, and what the catalogue cannot state.
+"""
+
+import attempts_sparse as S
+import jax.numpy as jnp
+import numpy as np
+
+from py4eng_jax import assemble_conduction, check
+from py4eng_jax.check import _sparse
+from support import catalogue_tests
+
+PASS, FAIL, TODO = "pass", "fail", "not attempted"
+
+CATALOGUE = {
+    "sparse-ex1": ("steady_insulated", {
+        "BOOK_insulated": (PASS, "insulated", "all 3 plates"),
+        "OK_insulated_copy_column": (PASS,),
+        "OK_insulated_sparse_direct": (PASS,),
+        "OK_insulated_mask": (PASS,),
+        "BAD_insulated_stub": (TODO, "Not attempted"),
+        "BAD_insulated_all_fixed": (FAIL, "held at zero like the",
+                                    "q = k = jnp.ones((3, 3))"),
+        "BAD_insulated_left": (FAIL, "insulated the first column"),
+        "BAD_insulated_last_row": (FAIL, "insulated the last row"),
+        "BAD_insulated_face_sum": (FAIL, "mean of their two"),
+        "BAD_insulated_ignores_k": (FAIL, "ignores k"),
+        "BAD_insulated_ignores_dx": (FAIL, "ignores dx"),
+        "BAD_insulated_default_tol": (FAIL, "Close", "smaller tol"),
+        "BAD_insulated_applies_operator": (FAIL, "applied the operator"),
+        "BAD_insulated_sign": (FAIL, "wrong sign"),
+        "BAD_insulated_flat": (FAIL, "shape of q"),
+        "BAD_insulated_forever": (FAIL, "did not return within"),
+    }),
+    "sparse-ex2": ("bar_conductivity", {
+        "BOOK_bar": (PASS, "all 3 targets"),
+        "OK_bar_brentq": (PASS,),
+        "OK_bar_bisection": (PASS,),
+        "OK_bar_newton_in_k": (PASS,),
+        "BAD_bar_stub": (TODO, "Not attempted"),
+        "BAD_bar_returns_rise": (FAIL, "the target itself"),
+        "BAD_bar_constant": (FAIL, "ignores its argument"),
+        "BAD_bar_one_step": (FAIL, "not linear in k", "repeat"),
+        "BAD_bar_loose_stop": (FAIL, "Close", "Iterate until"),
+        "BAD_bar_wrong_sign": (FAIL, "not a positive number"),
+        "BAD_bar_field": (FAIL, "one number"),
+        "BAD_bar_secant_once": (FAIL, "Close", "Iterate until"),
+        "BAD_bar_forever": (FAIL, "did not return within"),
+    }),
+}
+
+(test_catalogue, test_catalogue_covers_every_exercise,
+ test_catalogue_lists_every_attempt) = catalogue_tests(CATALOGUE, vars(S))
+
+
+def test_insulated_reference_matches_the_package_operator():
+    """with no edge insulated, the checker's dense matrix is the
+    package's assembled one"""
+    k = np.random.default_rng(0).uniform(1, 5, (4, 6))
+    dense = _sparse._matrix(k, 0.3, insulated=None)
+    np.testing.assert_allclose(
+        dense, assemble_conduction(k, 0.3).toarray(), rtol=1e-12)
+
+
+def test_insulated_reference_conserves_heat():
+    """with the last column insulated, all the heat put in leaves through
+    the other three edges (the flow out of the last column is zero)"""
+    k, q, dx = np.ones((5, 5)), np.ones((5, 5)), 0.2
+    u = _sparse._solve(_sparse._matrix(k, dx), q)
+    # flow out through the fixed edges: k * (u - 0) / dx**2 per face
+    out = (u[0].sum() + u[-1].sum() + u[:, 0].sum()) / dx ** 2
+    np.testing.assert_allclose(out, q.sum(), rtol=1e-12)
+
+
+def test_bar_targets_are_reachable():
+    """every target lies between the rise of a perfect and a steel bar"""
+    assert all(_sparse.mean_rise(1e6) < t < _sparse.mean_rise(16.0)
+               for t in _sparse.TARGETS)
+
+
+def test_bar_checker_message_counts_its_targets():
+    """the pass message counts the targets it tried"""
+    feedback = check.bar_conductivity(S.BOOK_bar)
+    assert f"all {len(_sparse.TARGETS)} targets" in feedback.message
+
+
+def test_insulated_checker_runs_in_float64_whatever_the_setting():
+    """the book's solution passes with float64 off (the checker enters
+    float64 itself)"""
+    assert jnp.zeros(1).dtype == jnp.float32
+    assert check.steady_insulated(S.BOOK_insulated).passed
