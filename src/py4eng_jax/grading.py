@@ -55,22 +55,38 @@ def _owned(name: str, tops: tuple[str, ...]) -> bool:
     return any(name == top or name.startswith(top + ".") for top in tops)
 
 
-def fresh_modules(module: str) -> dict[str, types.ModuleType]:
+_NONE = object()
+
+
+def fresh_modules(module: str, *, shared: bool = False
+                  ) -> dict[str, types.ModuleType]:
     """Import ``module`` (and ``py4eng_jax``) afresh from disk.
 
     The kernel's own entries in ``sys.modules`` are set aside while the
     fresh copies load and put back afterwards, so the student's kernel is
     left as it was and the fresh copies are reachable only from here.
-    Returns the fresh modules by name.
+    With ``shared``, only the checkers (``py4eng_jax.check`` and
+    ``module``'s package) load afresh; they use the kernel's other
+    ``py4eng_jax`` modules (compared with fresh copies beforehand), so
+    that a class the checker makes (a ``Truss``) is the one the student's
+    code knows. Returns the fresh modules by name.
     """
     tops = tuple(dict.fromkeys(_WATCHED + (module.split(".")[0],)))
+    if shared:
+        tops = tuple(dict.fromkeys(
+            ("py4eng_jax.check",) + tuple(t for t in tops
+                                          if t not in _WATCHED)))
     saved = {name: mod for name, mod in sys.modules.items()
              if _owned(name, tops)}
+    parent = sys.modules.get("py4eng_jax")
+    attribute = vars(parent).get("check", _NONE) if shared and \
+        parent is not None else _NONE
     for name in saved:
         del sys.modules[name]
     importlib.invalidate_caches()
     try:
-        importlib.import_module("py4eng_jax")
+        if not shared:
+            importlib.import_module("py4eng_jax")
         importlib.import_module(module)
         fresh = {name: mod for name, mod in sys.modules.items()
                  if _owned(name, tops)}
@@ -78,14 +94,20 @@ def fresh_modules(module: str) -> dict[str, types.ModuleType]:
         for name in [n for n in sys.modules if _owned(n, tops)]:
             del sys.modules[name]
         sys.modules.update(saved)
+        if attribute is not _NONE:
+            parent.check = attribute
+        elif shared and parent is not None:
+            vars(parent).pop("check", None)
     return fresh
 
 
 def fresh_checker(spec: str):
-    """The checker ``"module:name"``, loaded afresh; also its modules."""
+    """The checker ``"module:name"``, loaded afresh on the kernel's other
+    modules; also the fully fresh modules, to compare the kernel's
+    with."""
     module, _, name = spec.partition(":")
     fresh = fresh_modules(module)
-    return getattr(fresh[module], name), fresh
+    return getattr(fresh_modules(module, shared=True)[module], name), fresh
 
 
 def _code_of(obj):
