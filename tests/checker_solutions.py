@@ -497,6 +497,17 @@ def BAD_tribonacci_endless_while(n):
     return lax.while_loop(lambda s: s[0] < n, body, (3, t))[1]
 
 
+def BAD_tribonacci_right_then_endless(n):
+    # the right terms, then a while_loop that never ends around them: the
+    # checker's cap stops it holding the right value, and must still fail
+    def step(i, t):
+        return t.at[i].set(t[i - 1] + t[i - 2] + t[i - 3])
+
+    t = lax.fori_loop(3, n, step, jnp.zeros(n, jnp.float32).at[2].set(1.0))
+    return lax.while_loop(lambda s: s[0] >= 0, lambda s: (s[0] + 1, s[1]),
+                          (0, t))[1]
+
+
 # ------------------------------------------------------ numpy-differences-ex2
 
 
