@@ -265,3 +265,27 @@ def BAD_drift_flags(key, areas, n):
 def BAD_drift_forever(key, areas, n):
     while True:
         pass
+
+
+def BAD_drift_fixed_n(key, areas, n):
+    """20 000 samples whatever n is, and 20 000 in the standard error"""
+    k1, k2 = jax.random.split(key)
+    p1 = 100.0 + 10.0 * jax.random.normal(k1, (20_000,))
+    p2 = 100.0 + 10.0 * jax.random.normal(k2, (20_000,))
+    p = jnp.mean(jax.vmap(lambda a, b: _sag(areas, a, b))(p1, p2) < -2.0)
+    return p, jnp.sqrt(p * (1 - p) / 20_000)
+
+
+def BAD_drift_fixed_samples(key, areas, n):
+    """20 000 samples whatever n is, but n in the standard error"""
+    p, _ = BAD_drift_fixed_n(key, areas, n)
+    return p, jnp.sqrt(p * (1 - p) / n)
+
+
+def BAD_drift_std_one(key, areas, n):
+    """standard deviation 1 kip instead of 10"""
+    k1, k2 = jax.random.split(key)
+    p1 = 100.0 + 1.0 * jax.random.normal(k1, (n,))
+    p2 = 100.0 + 1.0 * jax.random.normal(k2, (n,))
+    p = jnp.mean(jax.vmap(lambda a, b: _sag(areas, a, b))(p1, p2) < -2.0)
+    return p, jnp.sqrt(p * (1 - p) / n)

@@ -472,6 +472,21 @@ def BAD_tribonacci_ints(n):
         3, n, lambda i, t: t.at[i].set(t[i - 1] + t[i - 2] + t[i - 3]), t)
 
 
+def BAD_tribonacci_float16(n):
+    t = jnp.zeros(n, jnp.float16).at[2].set(1)
+    return lax.fori_loop(
+        3, n, lambda i, t: t.at[i].set(t[i - 1] + t[i - 2] + t[i - 3]), t)
+
+
+_TRIBONACCI_TABLE = jnp.array(
+    [0, 0, 1, 1, 2, 4, 7, 13, 24, 44, 81, 149, 274, 504, 927, 1705, 3136,
+     5768, 10609, 19513, 35890, 66012, 121415, 223317], jnp.float32)
+
+
+def BAD_tribonacci_lookup_table(n):
+    return _TRIBONACCI_TABLE[:n]
+
+
 def BAD_tribonacci_endless_while(n):
     t = jnp.zeros(n).at[2].set(1.0)
 
@@ -480,6 +495,17 @@ def BAD_tribonacci_endless_while(n):
         return i, t.at[i].set(t[i - 1] + t[i - 2] + t[i - 3])
 
     return lax.while_loop(lambda s: s[0] < n, body, (3, t))[1]
+
+
+def BAD_tribonacci_right_then_endless(n):
+    # the right terms, then a while_loop that never ends around them: the
+    # checker's cap stops it holding the right value, and must still fail
+    def step(i, t):
+        return t.at[i].set(t[i - 1] + t[i - 2] + t[i - 3])
+
+    t = lax.fori_loop(3, n, step, jnp.zeros(n, jnp.float32).at[2].set(1.0))
+    return lax.while_loop(lambda s: s[0] >= 0, lambda s: (s[0] + 1, s[1]),
+                          (0, t))[1]
 
 
 # ------------------------------------------------------ numpy-differences-ex2

@@ -46,7 +46,7 @@ CATALOGUE = {
         "BAD_drift_same_key": (FAIL, "same random numbers", "one key per"),
         "BAD_drift_within": (FAIL, "stays within the limit"),
         "BAD_drift_lower_node": (FAIL, "node 1, the lower corner"),
-        "BAD_drift_upward": (FAIL, "act downward"),
+        "BAD_drift_upward": (FAIL, "act downward", "Your p = 0"),
         "BAD_drift_python_loop": (FAIL, "not vectorized", "jax.vmap"),
         "BAD_drift_fixed_key": (FAIL, "ignores its key"),
         "BAD_drift_fixed_areas": (FAIL, "ignores its areas argument"),
@@ -56,6 +56,11 @@ CATALOGUE = {
         "BAD_drift_only_p": (FAIL, "pair (p, se)"),
         "BAD_drift_flags": (FAIL, "one number", "not one flag per sample"),
         "BAD_drift_forever": (FAIL, "did not return within"),
+        "BAD_drift_fixed_n": (FAIL, "ignores its n argument",
+                              "n = 5,000"),
+        "BAD_drift_fixed_samples": (FAIL, "ignores its n argument"),
+        "BAD_drift_std_one": (FAIL, "scatter is too small",
+                              "standard deviation"),
     }),
 }
 

@@ -59,21 +59,59 @@ REDEFINES = (ANSWERS[EX1]["wrong"] +
 PATCHES = (ANSWERS[EX1]["wrong"] +
            "\n\nimport py4eng_jax.check\n"
            "py4eng_jax.check.tribonacci = lambda fn: None\n")
-PRINTS = "def tribonacci(n):\n    print('✅ Correct: well done.')\n"
+# A grade line printed in the exercise's own cell: tampering.
+PRINTS = ("def tribonacci(n):\n    return None\n\n"
+          "print('Grade for ' + 'numpy-differences-ex1: 3 of 3 points "
+          "(correct, 5 of 5 criteria).')\n")
+# A correct answer whose docstring holds the word "Correct".
+DOC_HUBER = ('def huber(x):\n    """Correct for numbers and arrays '
+             'alike."""\n    a = jnp.abs(x)\n'
+             '    return jnp.where(a <= 1, x * x / 2, a - 0.5)\n')
+# The display of the test cell's result (nbgrader's score) switched off:
+# nbgrader alone would give a test cell without a result full points.
+QUIET = ANSWERS[EX1]["wrong"] + (
+    "\nget_ipython().ast_node_interactivity = 'none'\n")
+# print rewritten to turn the verdict "wrong" into "correct".
+PRINT_PATCH = ANSWERS[EX1]["wrong"] + (
+    "\nimport builtins\n_print = builtins.print\n\n\n"
+    "def _fake(*a, **k):\n"
+    "    _print(*[str(x).replace('wrong', 'correct') for x in a], **k)\n\n\n"
+    "builtins.print = _fake\n")
+# NumPy's comparison, which the checkers use, made to agree always.
+NUMPY_PATCH = ANSWERS[EX1]["wrong"] + (
+    "\nimport numpy\nnumpy.allclose = lambda *a, **k: True\n")
+# The grader itself replaced.
+GRADE_PATCH = ANSWERS[EX1]["wrong"] + (
+    "\nimport py4eng_jax.grading\n\n\n"
+    "def _grade(label, name, ns, *, points, checker, criteria=None):\n"
+    "    return float(points)\n\n\n"
+    "py4eng_jax.grading.grade = _grade\n")
+# A scratch cell that prints the word "Correct" after the third answer.
+SCRATCH = 'print("Correct?", random_walk(jax.random.key(0), 3))\n'
 
 # student: (answers by label, cells replaced by grade_id)
 CLASS = {
-    "s01-correct": ({k: v["correct"] for k, v in ANSWERS.items()}, {}),
+    "s01-correct": ({**{k: v["correct"] for k, v in ANSWERS.items()},
+                     EX2: DOC_HUBER}, {}),
     "s02-partly": ({k: v["partial"] for k, v in ANSWERS.items()}, {}),
     "s03-wrong": ({k: v["wrong"] for k, v in ANSWERS.items()}, {}),
     "s04-never-returns": ({EX1: HANGS}, {}),
     "s05-raises": ({EX1: RAISES}, {}),
     "s06-redefines-check": ({EX1: REDEFINES}, {}),
     "s07-patches-check": ({EX1: PATCHES}, {}),
-    "s08-prints-correct": ({EX1: PRINTS}, {}),
+    "s08-prints-grade": ({EX1: PRINTS}, {}),
     "s09-edits-test-cell": ({EX2: ANSWERS[EX2]["correct"]},
                             {f"{EX1}-test": "3.0"}),
+    "s13-hides-result": ({EX1: QUIET}, {}),
+    "s14-patches-print": ({EX1: PRINT_PATCH}, {}),
+    "s15-patches-numpy": ({EX1: NUMPY_PATCH}, {}),
+    "s16-patches-grader": ({EX1: GRADE_PATCH}, {}),
+    "s17-deletes-answer": ({EX1: ANSWERS[EX1]["correct"],
+                            EX3: ANSWERS[EX3]["correct"]}, {}),
 }
+# Cells deleted, and cells added after a cell, by grade_id.
+DELETED = {"s17-deletes-answer": {EX2}}
+ADDED = {"s17-deletes-answer": {EX3: SCRATCH}}
 
 # Every row of grades.csv: (student, exercise, score, max, status).
 EXPECTED = [
@@ -98,9 +136,9 @@ EXPECTED = [
     ("s07-patches-check", EX1, "0", "3", "tampered"),
     ("s07-patches-check", EX2, "0", "2", "tampered"),
     ("s07-patches-check", EX3, "0", "2", "tampered"),
-    ("s08-prints-correct", EX1, "0", "3", "tampered"),
-    ("s08-prints-correct", EX2, "0", "2", "not attempted"),
-    ("s08-prints-correct", EX3, "0", "2", "not attempted"),
+    ("s08-prints-grade", EX1, "0", "3", "tampered"),
+    ("s08-prints-grade", EX2, "0", "2", "not attempted"),
+    ("s08-prints-grade", EX3, "0", "2", "not attempted"),
     ("s09-edits-test-cell", EX1, "0", "3", "tampered"),
     ("s09-edits-test-cell", EX2, "2", "2", "correct"),
     ("s09-edits-test-cell", EX3, "0", "2", "not attempted"),
@@ -113,6 +151,21 @@ EXPECTED = [
     ("s12-missing", EX1, "0", "3", "missing"),
     ("s12-missing", EX2, "0", "2", "missing"),
     ("s12-missing", EX3, "0", "2", "missing"),
+    ("s13-hides-result", EX1, "0", "3", "tampered"),
+    ("s13-hides-result", EX2, "0", "2", "tampered"),
+    ("s13-hides-result", EX3, "0", "2", "tampered"),
+    ("s14-patches-print", EX1, "0", "3", "tampered"),
+    ("s14-patches-print", EX2, "0", "2", "tampered"),
+    ("s14-patches-print", EX3, "0", "2", "tampered"),
+    ("s15-patches-numpy", EX1, "0", "3", "tampered"),
+    ("s15-patches-numpy", EX2, "0", "2", "tampered"),
+    ("s15-patches-numpy", EX3, "0", "2", "tampered"),
+    ("s16-patches-grader", EX1, "0", "3", "tampered"),
+    ("s16-patches-grader", EX2, "0", "2", "tampered"),
+    ("s16-patches-grader", EX3, "0", "2", "tampered"),
+    ("s17-deletes-answer", EX1, "3", "3", "correct"),
+    ("s17-deletes-answer", EX2, "0", "2", "missing-answer"),
+    ("s17-deletes-answer", EX3, "2", "2", "correct"),
 ]
 
 # The hint each graded student's feedback file must show.
@@ -126,9 +179,17 @@ HINTS = {
     "s05-raises": ["JAX arrays are immutable"],
     "s06-redefines-check": ["Tampered: the name `check`"],
     "s07-patches-check": ["Tampered: py4eng_jax.check.tribonacci"],
-    "s08-prints-correct": ["Tampered: a cell prints the checker"],
+    "s08-prints-grade": ["Tampered: a cell of this exercise prints a "
+                         "grade line itself"],
     "s09-edits-test-cell": ["Tampered: its locked test cell was edited",
                             "Correct: your huber works"],
+    "s13-hides-result": ["Tampered: the display of a cell",
+                         "switched off (ast_node_interactivity)"],
+    "s14-patches-print": ["Tampered: builtins.print was replaced"],
+    "s15-patches-numpy": ["Tampered: numpy.allclose was replaced"],
+    "s16-patches-grader": ["Tampered: py4eng_jax.grading.grade"],
+    "s17-deletes-answer": ["Not graded: the answer cell was deleted",
+                           "Correct: every step"],
 }
 
 
@@ -147,8 +208,9 @@ def graded(tmp_path_factory):
     make("assignments", f"POINTS={table}", f"COURSE={folder}")
     release = release_notebook(folder, CHAPTER)
     for student, (answers, cells) in CLASS.items():
-        write_submission(release, submissions / student / CHAPTER /
-                         f"{CHAPTER}.ipynb", answers, cells)
+        path = submissions / student / CHAPTER / f"{CHAPTER}.ipynb"
+        write_submission(release, path, answers, cells)
+        edit(path, DELETED.get(student, ()), ADDED.get(student, {}))
     bad = submissions / "s10-corrupt" / CHAPTER
     bad.mkdir(parents=True)
     (bad / f"{CHAPTER}.ipynb").write_text('{"cells": [', encoding="utf-8")
@@ -159,6 +221,20 @@ def graded(tmp_path_factory):
     make("grade", f"POINTS={table}", f"SUBMISSIONS={submissions}",
          f"COURSE={folder}")
     return folder
+
+
+def edit(path, deleted, added) -> None:
+    """Delete cells, and add a cell after others, by grade_id."""
+    nb = nbformat.read(path, as_version=4)
+    cells = []
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id not in deleted:
+            cells.append(cell)
+        if grade_id in added:
+            cells.append(nbformat.v4.new_code_cell(added[grade_id]))
+    nb.cells = cells
+    nbformat.write(nb, path)
 
 
 def test_every_row_of_the_marks(graded):
@@ -229,7 +305,8 @@ def test_answer_and_test_cells(graded):
         test_cell, test = meta[f"{label}-test"]
         assert test["grade"] and test["locked"]
         assert test["points"] == points[label]
-        assert "grading.grade(" in test_cell.source
+        assert "_grader.grade(" in test_cell.source
+        assert "PathFinder" in test_cell.source
     solution = next(c for c in source.cells
                     if c.metadata["nbgrader"]["grade_id"] == EX1)
     assert "lax.fori_loop" in solution.source and course.BEGIN in \
@@ -381,9 +458,56 @@ def test_grade_leaves_the_kernel_as_it_was(capsys):
     assert sys.modules["py4eng_jax.check"] is before is py4eng_jax.check
 
 
-def test_verdicts_written_by_hand_are_found():
-    """a string that mimics the checker's verdict marks the cell; the
-    word in a comment or a name does not"""
-    assert course._writes_verdict("print('✅ Correct: done')")
-    assert course._writes_verdict("x = 'Grade for ex1: 3 of 3 points'")
-    assert not course._writes_verdict("# Correct the sign\ny = 1")
+def test_grade_finds_replaced_callables(capsys, monkeypatch):
+    """a builtin, a NumPy function or the grader replaced by code defined
+    outside the installed packages is tampering"""
+    import builtins
+
+    import numpy
+
+    from py4eng_jax import check
+    monkeypatch.setattr(numpy, "allclose", lambda *a, **k: True)
+    score, out = _grade({"huber": huber_if, "check": check}, capsys)
+    assert score == 0.0 and "numpy.allclose was replaced" in out
+    monkeypatch.undo()
+    monkeypatch.setattr(builtins, "print", lambda *a, **k: None)
+    score, out = _grade({"huber": huber_if, "check": check}, capsys)
+    assert score == 0.0 and "builtins.print was replaced" in out
+    monkeypatch.undo()
+    score, out = _grade({"huber": huber_if, "check": check}, capsys)
+    assert score == 0.57 and "Tampered" not in out
+
+
+def test_after_grading_needs_the_result_to_match(tmp_path):
+    """a test cell's score counts only when its result exists and equals
+    the grader's grade line; a grade line printed in the exercise's cells
+    is tampering; a scratch cell elsewhere is not"""
+    def notebook(result, printed):
+        line = "Grade for ex1: 1 of 2 points (partial, 1 of 2 criteria).\n"
+        test = nbformat.v4.new_code_cell("", metadata={"nbgrader": {
+            "grade_id": "ex1-test"}})
+        test.outputs = [nbformat.v4.new_output("stream", text=line)]
+        if result is not None:
+            test.outputs.append(nbformat.v4.new_output(
+                "execute_result", data={"text/plain": result},
+                execution_count=1))
+        answer = nbformat.v4.new_code_cell("")
+        answer.outputs = [nbformat.v4.new_output("stream", text=printed)]
+        nb = nbformat.v4.new_notebook(cells=[
+            nbformat.v4.new_markdown_cell("", metadata={"nbgrader": {
+                "grade_id": "ex1-statement"}}), answer, test])
+        path = tmp_path / "nb.ipynb"
+        nbformat.write(nb, path)
+        return course.after_grading(path, ["ex1"])["ex1"]
+
+    assert notebook("1.0", "Correct?") == ("partial", None, 1.0)
+    assert notebook(None, "")[0] == "tampered"
+    assert notebook("2.0", "")[0] == "tampered"
+    forged = notebook("1.0", "Grade for ex1: 2 of 2 points")
+    assert forged[0] == "tampered" and "grade line" in forged[1]
+
+
+def test_setup_cells_leave_out_glue():
+    """the released set-up cells do not need myst_nb"""
+    code = "import jax\nfrom myst_nb import glue\nx = 1\nglue('x', x)\n"
+    assert course._without_glue(code) == "import jax\nx = 1"

@@ -144,13 +144,25 @@ def test_format_seconds_rejects_bad_input():
 
 
 def test_race_warms_up_each_call_then_alternates_round_by_round():
-    """one first call each, in order, then rounds that take each in turn"""
-    log = []
-    timings = race({"a": lambda: log.append("a"),
-                    "b": lambda: log.append("b")}, repeat=3, number=2)
-    assert log == ["a", "b"] + ["a", "a", "b", "b"] * 3
-    assert list(timings) == ["a", "b"]
-    assert all(len(t.samples) == 3 for t in timings.values())
+    """one first call each, in order, then rounds that take each in turn,
+    in an order shuffled at each round, the same from one race to the next"""
+    def logged():
+        log = []
+        timings = race({name: lambda name=name: log.append(name)
+                        for name in "abc"}, repeat=8, number=2)
+        return log, timings
+
+    log, timings = logged()
+    assert log[:3] == ["a", "b", "c"]
+    rounds = [log[3 + 6 * i:3 + 6 * (i + 1)] for i in range(8)]
+    assert len(log) == 3 + 6 * 8
+    for round_ in rounds:                       # each call's sample whole
+        assert sorted(round_) == sorted("aabbcc")
+        assert round_[0::2] == round_[1::2], round_
+    assert len({tuple(round_) for round_ in rounds}) > 1, rounds  # shuffled
+    assert logged()[0] == log                   # and repeatable
+    assert list(timings) == ["a", "b", "c"]
+    assert all(len(t.samples) == 8 for t in timings.values())
 
 
 def test_race_keeps_each_calls_times_apart():

@@ -17,8 +17,10 @@ the book's checker through :func:`py4eng_jax.grading.grade`.
 
 ``grade`` grades a folder in nbgrader's layout,
 ``SUBMISSIONS/STUDENT/NAME/NAME.ipynb``: it screens each notebook
-(missing, unreadable, a locked cell edited, a verdict printed by hand),
-runs ``nbgrader autograde`` and ``nbgrader generate_feedback``, and writes
+(missing, unreadable, a test cell edited, an answer cell deleted), runs
+``nbgrader autograde``, reads each test cell's result and grade line
+(see :func:`after_grading`), runs ``nbgrader generate_feedback``, and
+writes
 ``grades.csv`` (student, assignment, exercise, score, max_score, status)
 and ``feedback/STUDENT/NAME/NAME.html`` in the course folder.
 
@@ -61,8 +63,6 @@ _CHECK_CALL = re.compile(r"^(?P<alias>\w+)\.(?P<checker>\w+)\((?P<fn>\w+)\)"
                          r"\s*$", re.M)
 _GRADE_LINE = re.compile(r"Grade for (?P<label>\S+): (?P<score>[\d.]+) of "
                          r"(?P<points>[\d.]+) points \((?P<status>[^,)]+)")
-# A verdict the student's own code writes, pretending to be the checker's.
-_VERDICT = re.compile(r"✅|\bCorrect\b|Grade for ")
 
 
 class CourseError(Exception):
@@ -202,7 +202,8 @@ def read_exercises(md: pathlib.Path) -> dict:
                          f"{call['checker']}" if call else None)
         ex["stub"] = _without_checks(ex["stub"]).rstrip() + "\n"
         ex["solution"] = "\n\n".join(
-            _without_checks(code).strip() for code in ex["solution"])
+            _without_glue(_without_checks(code)).strip()
+            for code in ex["solution"])
     return {"title": title, "cells": cells, "exercises": exercises}
 
 
@@ -259,7 +260,29 @@ def setup_cells(chapter: dict) -> list[str]:
                     keep.add(i)
                     todo += [(n, i) for n in reads[i][0]]
                 break
-    return [_drop_magics(cells[i].source).strip() for i in sorted(keep)]
+    return [_without_glue(_drop_magics(cells[i].source)).strip()
+            for i in sorted(keep)]
+
+
+def _without_glue(code: str) -> str:
+    """The cell without myst-nb's ``glue`` (its import and its top-level
+    calls): the book's build needs it, a student does not."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return code
+    lines = code.splitlines()
+    for node in reversed(tree.body):
+        imports_glue = isinstance(node, (ast.Import, ast.ImportFrom)) and (
+            getattr(node, "module", None) == "myst_nb"
+            or any(a.name == "myst_nb" for a in node.names))
+        calls_glue = (isinstance(node, ast.Expr)
+                      and isinstance(node.value, ast.Call)
+                      and isinstance(node.value.func, ast.Name)
+                      and node.value.func.id == "glue")
+        if imports_glue or calls_glue:
+            del lines[node.lineno - 1:node.end_lineno]
+    return "\n".join(lines)
 
 
 # --- Writing the assignments --------------------------------------------
@@ -276,13 +299,23 @@ def _meta(grade_id: str, *, solution=False, grade=False, locked=False,
 
 def test_cell_source(label: str, fn: str, points: float,
                      checker: str, criteria: int | None = None) -> str:
-    """The locked test cell of an exercise."""
+    """The locked test cell of an exercise. It loads the grader afresh
+    from the installed package's folder on ``sys.path`` (not through the
+    notebook's ``py4eng_jax``, which the student's cells can patch)."""
     counted = f", criteria={criteria}" if criteria else ""
     return (
-        "# Locked test cell: it checks your answer with the book's checker,\n"
-        "# loaded afresh from the package's files, and prints your grade.\n"
-        "from py4eng_jax import grading\n\n"
-        f"grading.grade({label!r}, {fn!r}, globals(), points={points:g}"
+        "# Locked test cell: it loads the grader afresh from the package's\n"
+        "# files (not through your notebook's names), checks your answer\n"
+        "# with the book's checker and prints your grade.\n"
+        "import importlib.machinery as _im, importlib.util as _iu, os as _os\n"
+        "_spec = _iu.spec_from_file_location(\"_py4eng_jax_grader\", "
+        "_os.path.join(\n"
+        "    _im.PathFinder.find_spec(\"py4eng_jax\")"
+        ".submodule_search_locations[0],\n"
+        "    \"grading.py\"))\n"
+        "_grader = _iu.module_from_spec(_spec)\n"
+        "_spec.loader.exec_module(_grader)\n"
+        f"_grader.grade({label!r}, {fn!r}, globals(), points={points:g}"
         f"{counted},\n"
         f"              checker={checker!r})")
 
@@ -498,68 +531,115 @@ def _source_checksums(nb: nbformat.NotebookNode) -> dict[str, str]:
 
 
 def screen(path: pathlib.Path, release: nbformat.NotebookNode
-           ) -> tuple[str | None, dict[str, str]]:
+           ) -> tuple[str | None, dict[str, tuple[str, str]],
+                      nbformat.NotebookNode | None]:
     """Read a submission before grading: (problem of the whole notebook,
-    or None; why each tampered exercise was)."""
+    or None; (status, why) of each exercise found wrong already; the
+    notebook to grade, with a deleted answer cell put back as the
+    hand-out had it, so that its feedback can say why it got 0)."""
     if not path.exists():
-        return "missing", {}
+        return "missing", {}, None
     try:
         nb = nbformat.read(path, as_version=4)
         nbformat.validate(nb)
     except Exception:  # not JSON, not a notebook: nothing to grade
-        return "unreadable", {}
+        return "unreadable", {}, None
+    from nbgrader.utils import compute_checksum
     expected = _source_checksums(release)
     got = {}
     for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         if grade_id in expected:
-            from nbgrader.utils import compute_checksum
             got[grade_id] = compute_checksum(cell)
-    tampered = {}
-    labels = [label for label, _ in _exercises_of(release)]
-    for label in labels:
+    found = {}
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
+    for label, _ in _exercises_of(release):
         test = f"{label}-test"
         if got.get(test) != expected[test]:
-            tampered[label] = "its locked test cell was edited or removed"
+            found[label] = ("tampered",
+                            "its locked test cell was edited or removed")
+        elif label not in ids:
+            found[label] = ("missing-answer", "the answer cell was deleted")
+            stub = next(c for c in release.cells if c.metadata.get(
+                "nbgrader", {}).get("grade_id") == label)
+            cell = nbformat.from_dict(stub)
+            cell.source = ("# The answer cell was deleted: the grader put "
+                           "back the hand-out's.\n" + cell.source)
+            nb.cells.insert(ids.index(test), cell)
+            ids.insert(ids.index(test), label)
+    return None, found, nb
+
+
+# A line that mimics the grader's own (course.py reads it for the status).
+_FORGED = re.compile(r"Grade for \S+: ")
+_WHY = {"tampered": "Tampered: {why}, so this exercise gets no points.",
+        "missing-answer": "Not graded: {why}, so this exercise gets no "
+                          "points."}
+
+
+def _text(output) -> str:
+    if output.get("output_type") == "stream":
+        return output.get("text", "")
+    return str(output.get("data", {}).get("text/plain", ""))
+
+
+def after_grading(nb_path: pathlib.Path, labels: list[str]
+                  ) -> dict[str, tuple[str, str | None, float | None]]:
+    """Each exercise's (status, why tampered or None, score) read from its
+    autograded notebook. The score counts only when the test cell's
+    result (what nbgrader reads) exists and equals the grader's own
+    "Grade for" line; a cell of the exercise (between its statement and
+    its test cell, not a locked one) whose output prints a grade line
+    itself is tampering. Statuses: as printed, ``error`` or
+    ``tampered``."""
+    if not nb_path.exists():
+        return {label: ("error", None, 0.0) for label in labels}
+    nb = nbformat.read(nb_path, as_version=4)
+    found, current, forged = {}, None, False
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type != "code" or meta.get("locked"):
+        grade_id = meta.get("grade_id") or ""
+        if grade_id.endswith("-statement"):
+            current, forged = grade_id[:-len("-statement")], False
             continue
-        if _writes_verdict(cell.source):
-            why = "a cell prints the checker's verdict itself"
-            owner = meta.get("grade_id")
-            for label in ([owner] if owner in labels else labels):
-                tampered.setdefault(label, why)
-    return None, tampered
+        label = grade_id[:-len("-test")] if grade_id.endswith("-test") \
+            else None
+        if label is None:
+            if current and cell.cell_type == "code" and not \
+                    meta.get("locked") and any(
+                        _FORGED.search(_text(o)) for o in cell.outputs):
+                forged = True
+            continue
+        outputs = cell.get("outputs", [])
+        lines = [m for o in outputs if o.get("output_type") == "stream"
+                 for m in _GRADE_LINE.finditer(o.get("text", ""))]
+        results = [_text(o) for o in outputs
+                   if o.get("output_type") == "execute_result"]
+        if label == current and forged:
+            found[label] = ("tampered", "a cell of this exercise prints a "
+                            "grade line itself", 0.0)
+        elif any(o.get("output_type") == "error" for o in outputs) or \
+                not lines:
+            found[label] = ("error", None, 0.0)
+        elif lines[-1]["status"] == "tampered":
+            found[label] = ("tampered", None, 0.0)
+        elif len(lines) != 1 or len(results) != 1 or \
+                _number(results[0]) != float(lines[0]["score"]):
+            found[label] = ("tampered", "the test cell's result was hidden "
+                            "or does not match its grade line", 0.0)
+        else:
+            found[label] = (lines[0]["status"], None,
+                            float(lines[0]["score"]))
+        current = None
+    return {label: found.get(label, ("error", None, 0.0))
+            for label in labels}
 
 
-def _writes_verdict(code: str) -> bool:
-    """Does the code hold a string that mimics the checker's verdict?"""
+def _number(text: str) -> float | None:
     try:
-        tree = ast.parse(_drop_magics(code))
-    except SyntaxError:
-        return bool(_VERDICT.search(code))
-    return any(isinstance(node, ast.Constant) and isinstance(node.value, str)
-               and _VERDICT.search(node.value) for node in ast.walk(tree))
-
-
-def _test_outcome(nb_path: pathlib.Path, label: str) -> str | None:
-    """The status the test cell of ``label`` printed, or None."""
-    if not nb_path.exists():
+        return float(text.strip())
+    except ValueError:
         return None
-    nb = nbformat.read(nb_path, as_version=4)
-    for cell in nb.cells:
-        if cell.metadata.get("nbgrader", {}).get("grade_id") != \
-                f"{label}-test":
-            continue
-        text = "".join(o.get("text", "") for o in cell.get("outputs", [])
-                       if o.get("output_type") == "stream")
-        lines = [m for m in _GRADE_LINE.finditer(text)
-                 if m["label"] == label]
-        if any(o.get("output_type") == "error" for o in cell.outputs):
-            return "error"
-        return lines[-1]["status"] if lines else "error"
-    return None
 
 
 def grade_class(submissions: pathlib.Path, points: dict,
@@ -578,7 +658,7 @@ def grade_class(submissions: pathlib.Path, points: dict,
     released = sorted(p.name for p in (course / "release").iterdir())
     assignments = [a for a in released
                    if any((submissions / s / a).exists() for s in students)]
-    rows, overrides = [], {}
+    rows = []
     for assignment in assignments:
         release = nbformat.read(
             course / "release" / assignment / f"{assignment}.ipynb",
@@ -587,31 +667,37 @@ def grade_class(submissions: pathlib.Path, points: dict,
         outcome = {}
         for student in students:
             path = submissions / student / assignment / f"{assignment}.ipynb"
-            problem, tampered = screen(path, release)
-            outcome[student] = (problem, tampered)
+            problem, found, nb = screen(path, release)
+            outcome[student] = (problem, found)
             if problem is None:
                 target = course / "submitted" / student / assignment
                 target.mkdir(parents=True, exist_ok=True)
-                shutil.copy(path, target / f"{assignment}.ipynb")
+                nbformat.write(nb, target / f"{assignment}.ipynb")
         graded = [s for s in students if outcome[s][0] is None]
         _autograde(course, assignment, graded, points, len(release.cells))
+        labels = [label for label, _ in exercises]
+        read = {}
+        for student in graded:
+            read[student] = after_grading(
+                course / "autograded" / student / assignment /
+                f"{assignment}.ipynb", labels)
+            for label, (status, why, _) in read[student].items():
+                if why and label not in outcome[student][1]:
+                    outcome[student][1][label] = (status, why)
         scores = _scores(course, assignment, graded, exercises,
                          {s: outcome[s][1] for s in graded})
         for student in students:
-            problem, tampered = outcome[student]
-            nb_path = (course / "autograded" / student / assignment /
-                       f"{assignment}.ipynb")
+            problem, found = outcome[student]
             for label, max_score in exercises:
                 if problem:
                     status, score = problem, 0.0
-                elif label in tampered:
-                    status, score = "tampered", 0.0
-                    overrides[(student, assignment, label)] = tampered[label]
+                elif label in found:
+                    status, score = found[label][0], 0.0
                 else:
-                    status = _test_outcome(nb_path, label) or "error"
-                    score = scores.get((student, label), 0.0)
-                    if status == "error":
-                        score = 0.0
+                    status, _, score = read[student][label]
+                    # nbgrader's score, which must agree with the grader's.
+                    if scores.get((student, label)) != score:
+                        status, score = "error", 0.0
                 rows.append({"student": student, "assignment": assignment,
                              "exercise": label, "score": f"{score:g}",
                              "max_score": f"{max_score:g}",
@@ -666,9 +752,10 @@ def _autograde(course, assignment, students, points, n_cells) -> None:
         list(pool.map(share, [s for s in shares if s]))
 
 
-def _scores(course, assignment, students, exercises, tampered) -> dict:
-    """Each test cell's score from nbgrader's gradebook; a tampered
-    exercise gets 0 there too, so that its feedback shows 0."""
+def _scores(course, assignment, students, exercises, found) -> dict:
+    """Each test cell's score from nbgrader's gradebook. An exercise found
+    tampered or without its answer cell gets 0 there too, and a comment
+    saying why, so that its feedback shows the same as grades.csv."""
     from nbgrader.api import Gradebook, MissingEntry
     scores = {}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
@@ -679,16 +766,16 @@ def _scores(course, assignment, students, exercises, tampered) -> dict:
                                           assignment, student)
                 except MissingEntry:
                     continue
-                if label in tampered[student]:
+                mark = found[student].get(label)
+                if mark:
                     grade.manual_score = 0.0
                 scores[(student, label)] = float(grade.score or 0.0)
                 try:
                     comment = gb.find_comment(label, assignment, assignment,
                                               student)
-                    if label in tampered[student]:
-                        comment.manual_comment = (
-                            f"Tampered: {tampered[student][label]}, so "
-                            f"this exercise gets no points.")
+                    if mark:
+                        comment.manual_comment = _WHY[mark[0]].format(
+                            why=mark[1])
                 except MissingEntry:
                     pass
         gb.db.commit()

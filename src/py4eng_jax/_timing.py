@@ -13,6 +13,7 @@ them alike instead of one.
 from __future__ import annotations
 
 import dataclasses
+import random
 import statistics
 import time
 from collections.abc import Callable, Mapping
@@ -121,7 +122,11 @@ def race(calls: Mapping[str, Callable[[], Any]], *, repeat: int = 7,
     """Time several calls against each other, sample for sample.
 
     Like :func:`time_it` for each call, but the samples are taken in
-    alternation: round after round, each call's sample in turn. Load from
+    alternation: round after round, each call's sample in turn, in an
+    order shuffled at each round (with a fixed seed, so that a race is
+    repeatable), so that no call always runs right after the same
+    neighbour, whose leftovers (a full cache, a busy thread) it would
+    always inherit. Load from
     elsewhere on the machine, which comes and goes, then slows every
     call alike, and the ratio of two calls' best (or median) samples
     stays fair on a busy machine, where timing one after the other
@@ -162,8 +167,10 @@ def race(calls: Mapping[str, Callable[[], Any]], *, repeat: int = 7,
 
     first = {name: _sample(call, 1) for name, call in calls.items()}
     samples: dict[str, list[float]] = {name: [] for name in calls}
+    order, shuffler = list(calls), random.Random(0)
     for _ in range(repeat):
-        for name, call in calls.items():
-            samples[name].append(_sample(call, number))
+        shuffler.shuffle(order)
+        for name in order:
+            samples[name].append(_sample(calls[name], number))
     return {name: Timing(first[name], tuple(samples[name]))
             for name in calls}

@@ -1,10 +1,11 @@
 """The grader behind an assignment's locked test cells (see the page
 "Teaching with this book" and ``tools/course.py``).
 
-A test cell made by ``make assignments`` reads::
+A test cell made by ``make assignments`` loads this file afresh from the
+installed package's folder (found on ``sys.path``, not through the
+student's ``py4eng_jax``), then calls::
 
-    from py4eng_jax import grading
-    grading.grade("numpy-differences-ex1", "tribonacci", globals(),
+    _grader.grade("numpy-differences-ex1", "tribonacci", globals(),
                   points=3, criteria=5,
                   checker="py4eng_jax.check:tribonacci")
 
@@ -14,7 +15,16 @@ on disk, under ``sys.modules`` entries that only exist while it loads, so a
 student's ``check = ...`` or a patched ``py4eng_jax.check.NAME`` (or a
 patched checker machinery) takes no part in the check. It then compares the
 student's ``check`` and the ``py4eng_jax`` modules of their kernel with the
-fresh ones: any difference is reported as tampering, with 0 points.
+fresh ones: any difference is reported as tampering, with 0 points. Then
+:func:`integrity` looks at the callables the check relies on (builtins,
+``math``, NumPy, JAX, the ``py4eng_jax`` modules, ``sys.stdout`` and the
+display hooks): one defined in the notebook (its code's file is not under
+the Python installation, its packages or ``py4eng_jax``), or the display of
+a cell's result switched off, is tampering too. A tampered cell also
+writes a line to stderr, which alone gives 0 in nbgrader.
+
+These are in-process checks: they stop the tricks named above, not a
+student who writes code to defeat the checks themselves.
 
 The cell's last output is the score, a bare number: nbgrader reads it as
 the cell's partial credit. The line before it, ``Grade for LABEL: X of Y
@@ -24,9 +34,12 @@ points (STATUS ...)``, is what ``tools/course.py`` reads for the status.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import io
+import os
 import sys
+import sysconfig
 import types
 import warnings
 
@@ -42,22 +55,38 @@ def _owned(name: str, tops: tuple[str, ...]) -> bool:
     return any(name == top or name.startswith(top + ".") for top in tops)
 
 
-def fresh_modules(module: str) -> dict[str, types.ModuleType]:
+_NONE = object()
+
+
+def fresh_modules(module: str, *, shared: bool = False
+                  ) -> dict[str, types.ModuleType]:
     """Import ``module`` (and ``py4eng_jax``) afresh from disk.
 
     The kernel's own entries in ``sys.modules`` are set aside while the
     fresh copies load and put back afterwards, so the student's kernel is
     left as it was and the fresh copies are reachable only from here.
-    Returns the fresh modules by name.
+    With ``shared``, only the checkers (``py4eng_jax.check`` and
+    ``module``'s package) load afresh; they use the kernel's other
+    ``py4eng_jax`` modules (compared with fresh copies beforehand), so
+    that a class the checker makes (a ``Truss``) is the one the student's
+    code knows. Returns the fresh modules by name.
     """
     tops = tuple(dict.fromkeys(_WATCHED + (module.split(".")[0],)))
+    if shared:
+        tops = tuple(dict.fromkeys(
+            ("py4eng_jax.check",) + tuple(t for t in tops
+                                          if t not in _WATCHED)))
     saved = {name: mod for name, mod in sys.modules.items()
              if _owned(name, tops)}
+    parent = sys.modules.get("py4eng_jax")
+    attribute = vars(parent).get("check", _NONE) if shared and \
+        parent is not None else _NONE
     for name in saved:
         del sys.modules[name]
     importlib.invalidate_caches()
     try:
-        importlib.import_module("py4eng_jax")
+        if not shared:
+            importlib.import_module("py4eng_jax")
         importlib.import_module(module)
         fresh = {name: mod for name, mod in sys.modules.items()
                  if _owned(name, tops)}
@@ -65,14 +94,20 @@ def fresh_modules(module: str) -> dict[str, types.ModuleType]:
         for name in [n for n in sys.modules if _owned(n, tops)]:
             del sys.modules[name]
         sys.modules.update(saved)
+        if attribute is not _NONE:
+            parent.check = attribute
+        elif shared and parent is not None:
+            vars(parent).pop("check", None)
     return fresh
 
 
 def fresh_checker(spec: str):
-    """The checker ``"module:name"``, loaded afresh; also its modules."""
+    """The checker ``"module:name"``, loaded afresh on the kernel's other
+    modules; also the fully fresh modules, to compare the kernel's
+    with."""
     module, _, name = spec.partition(":")
     fresh = fresh_modules(module)
-    return getattr(fresh[module], name), fresh
+    return getattr(fresh_modules(module, shared=True)[module], name), fresh
 
 
 def _code_of(obj):
@@ -159,6 +194,101 @@ def tampering(namespace: dict, checker_name: str,
     return ""
 
 
+# Modules whose callables a check relies on (and all ``py4eng_jax.*``).
+_RELIED_ON = ("builtins", "math", "numpy", "numpy.linalg", "numpy.testing",
+              "jax", "jax.numpy", "jax.lax", "jax.random", "importlib",
+              "importlib.util", "importlib.machinery", "contextlib",
+              "warnings", "functools", "io", "types", "os")
+# The display of a cell's last value: what nbgrader reads as the score.
+_SHOWN = ("last_expr", "last_expr_or_assign", "last", "all")
+
+
+def _roots(extra=()) -> tuple[str, ...]:
+    """Folders whose code is genuine: Python's, its packages', and
+    ``py4eng_jax``'s."""
+    paths = sysconfig.get_paths()
+    roots = {paths.get(k) for k in ("stdlib", "platstdlib", "purelib",
+                                    "platlib")}
+    roots |= {sys.prefix, sys.base_prefix, sys.exec_prefix,
+              sys.base_exec_prefix, os.path.dirname(os.path.dirname(
+                  os.path.abspath(__file__))), *extra}
+    return tuple(os.path.realpath(r).rstrip(os.sep) + os.sep
+                 for r in roots if r)
+
+
+def _foreign(obj, roots, cache) -> str | None:
+    """The file where ``obj`` was defined, when it is a function (or a
+    method, a partial, an instance or a class) defined outside ``roots``:
+    in the notebook; else None."""
+    if isinstance(obj, functools.partial):
+        obj = obj.func
+    if isinstance(obj, (types.MethodType, classmethod, staticmethod)):
+        obj = obj.__func__
+    if isinstance(obj, types.FunctionType):
+        where = obj.__code__.co_filename
+        if where.startswith("<frozen "):
+            return None
+        if where not in cache:
+            cache[where] = not os.path.realpath(where).startswith(roots)
+        return where if cache[where] else None
+    kind = obj if isinstance(obj, type) else type(obj)
+    if getattr(kind, "__module__", "") == "__main__":
+        return "the notebook"
+    return None
+
+
+def _class_hits(kind: type, roots, cache) -> str | None:
+    """A method of ``kind`` (or its bases) defined in the notebook."""
+    for base in kind.__mro__[:-1]:
+        for attr, value in vars(base).items():
+            where = _foreign(value, roots, cache)
+            if where:
+                return f"{base.__name__}.{attr}"
+    return None
+
+
+def integrity(extra_roots=()) -> str:
+    """Why the callables a check relies on are not genuine, or "".
+
+    A function the notebook put in place of one of the builtins, of
+    ``math``, NumPy, JAX or ``py4eng_jax``, a patched ``sys.stdout`` or
+    display hook, or the display of results switched off."""
+    roots, cache = _roots(extra_roots), {}
+    names = [n for n in _RELIED_ON if n in sys.modules]
+    names += sorted(n for n in sys.modules if _owned(n, _WATCHED))
+    for name in names:
+        module = sys.modules[name]
+        for attr, value in list(vars(module).items()):
+            if attr.startswith("__"):
+                continue
+            if _foreign(value, roots, cache):
+                return f"{name}.{attr} was replaced by the notebook"
+    from importlib.machinery import FileFinder, PathFinder, SourceFileLoader
+    for kind in (PathFinder, FileFinder, SourceFileLoader):
+        hit = _class_hits(kind, roots, cache)
+        if hit:
+            return f"importlib's {hit} was replaced by the notebook"
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython else None
+    streams = {"sys.stdout": sys.stdout, "sys.stderr": sys.stderr,
+               "sys.displayhook": sys.displayhook}
+    if shell is not None:
+        streams["the notebook's display hook"] = shell.displayhook
+        streams["the notebook's display publisher"] = shell.display_pub
+    for what, stream in streams.items():
+        for attr, value in list(getattr(stream, "__dict__", {}).items()):
+            if _foreign(value, roots, cache):
+                return f"{what}.{attr} was replaced by the notebook"
+        hit = (_foreign(stream, roots, cache) and what) or _class_hits(
+            type(stream), roots, cache)
+        if hit:
+            return f"{what} ({hit}) was replaced by the notebook"
+    if shell is not None and shell.ast_node_interactivity not in _SHOWN:
+        return ("the display of a cell's result was switched off "
+                "(ast_node_interactivity)")
+    return ""
+
+
 def _status(feedback, passed: int, total: int) -> str:
     status = getattr(feedback, "status", "fail")
     if status == "pass":
@@ -196,10 +326,16 @@ def grade(label: str, name: str, namespace: dict, *, points: float,
     points = float(points)
     checker_name = checker.partition(":")[2]
     check_fn, fresh = fresh_checker(checker)
-    why = tampering(namespace, checker_name, fresh)
+    extra = [os.path.dirname(os.path.abspath(getattr(m, "__file__", "")
+                                             or "."))
+             for m in fresh.values()]
+    why = tampering(namespace, checker_name, fresh) or integrity(extra)
+    # Written through the stream's own method, never through print.
+    write, warn = sys.stdout.write, sys.stderr.write
     if why:
-        print(f"⚠️ Tampered: {why}, so this exercise gets no points.")
-        print(f"Grade for {label}: 0 of {points:g} points (tampered).")
+        write(f"⚠️ Tampered: {why}, so this exercise gets no points.\n"
+              f"Grade for {label}: 0 of {points:g} points (tampered).\n")
+        warn(f"The grader found tampering in {label}: 0 points.\n")
         return 0.0
     fn = namespace.get(name)
     if fn is None:
@@ -215,9 +351,8 @@ def grade(label: str, name: str, namespace: dict, *, points: float,
     status = _status(feedback, passed, total)
     score = round(points * passed / total, 2) if status != "not " \
         "attempted" else 0.0
-    print(repr(feedback))
-    print(f"Grade for {label}: {score:g} of {points:g} points ({status}, "
-          f"{passed} of {total} criteria).")
+    write(f"{feedback!r}\nGrade for {label}: {score:g} of {points:g} "
+          f"points ({status}, {passed} of {total} criteria).\n")
     return score
 
 

@@ -159,8 +159,9 @@ def _never_returned(stopped: bool, deadline: float) -> Feedback:
 _CAP_HINT = (
     "A lax.while_loop in your function was still running after {cap} "
     "steps, where the checker stopped it: its condition never turned "
-    "false. Make sure the condition becomes False, e.g. by also testing "
-    "the step count against max_iter.")
+    "false. A function that never ends is wrong even when the value it held "
+    "at that point was right. Make sure the condition becomes False, e.g. "
+    "by also counting the steps and stopping at a limit.")
 
 
 def checker(name: str, *, expects: str = "your function",
@@ -301,8 +302,12 @@ def _run_with_deadline(body, fn) -> Feedback:
     feedback = box.get("feedback")
     if feedback is None:
         return _never_returned(True, deadline)
-    if _cap_hits and not feedback.passed:
-        return Feedback(Feedback.FAIL, _CAP_HINT.format(cap=WHILE_CAP))
+    if _cap_hits:
+        # A loop that ran into the cap never ends on its own: wrong even
+        # when the value it held at the cap happened to be right; and no
+        # criterion counts (partial credit is for answers that return).
+        return Feedback(Feedback.FAIL, _CAP_HINT.format(cap=WHILE_CAP),
+                        criteria_passed=0)
     feedback.criteria_passed = len(_criteria) + feedback.passed
     if feedback.passed:
         feedback.criteria_total = feedback.criteria_passed

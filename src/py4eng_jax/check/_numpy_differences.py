@@ -44,27 +44,36 @@ def tribonacci(fn) -> str:
         shown = f"n = {n}"
         got = require_array(call(fn, n), "the terms")
         same_values(got, tribonacci_exact(n), what="the terms", shown=shown)
-        if not np.issubdtype(got.dtype, np.floating):
-            raise fail(f"The terms should be a float32 array, got dtype "
+        if got.dtype != np.float32:
+            raise fail(f"Your values are right, but the dtype is wrong: "
+                       f"the terms should be a float32 array, got dtype "
                        f"{got.dtype}, for {shown}: start from jnp.zeros(n)")
     jittable(fn, 12, static_argnums=0)
     n_small, n_large = TRIBONACCI_SIZE_NS
     small, large = (program_size(lambda n=n: fn(n))
                     for n in TRIBONACCI_SIZE_NS)
-    if small != large:
+    looped = primitives(jax.make_jaxpr(lambda: fn(n_large))().jaxpr) & {
+        "scan", "while"}
+    if large > small:
         raise fail(
             f"Your loop is unrolled: the program JAX records grows with n "
             f"({small} operations for n = {n_small}, {large} for n = "
             f"{n_large}), so "
             f"jit would compile one copy of the step per term. Put the "
             f"step in lax.fori_loop (or lax.scan).")
-    if not primitives(jax.make_jaxpr(lambda: fn(n_large))().jaxpr) & {"scan",
-                                                               "while"}:
+    if not looped:
         raise fail(
             "Your values are right, but XLA never sees a loop: the terms "
-            "are computed in Python or NumPy, outside JAX, and reach the "
-            "program as constants. Put the step in lax.fori_loop (or "
-            "lax.scan), on a JAX array")
+            "are computed in Python or NumPy, outside JAX, or looked up in "
+            "a table, and reach the program as constants, so your function "
+            "does not compute the sequence. Put the step in lax.fori_loop "
+            "(or lax.scan), on a JAX array")
+    if small != large:
+        raise fail(
+            f"The program JAX records changes with n ({small} operations "
+            f"for n = {n_small}, {large} for n = {n_large}): only the "
+            f"loop's length should depend on n. Put the whole step in "
+            f"lax.fori_loop (or lax.scan).")
     return ("Correct: your function gives the tribonacci numbers, works "
             "under jax.jit, and its loop stays one loop for XLA.")
 

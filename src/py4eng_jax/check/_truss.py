@@ -5,7 +5,8 @@ and typical slips (the sign, L instead of L squared, a missing pi squared,
 I proportional to A, an ignored k or truss) get their own hints. The
 drift probability is random: it is compared with the exact probability,
 known because the displacement is linear in the loads, within a few
-standard errors.
+standard errors, and again with other sample sizes, so that an answer
+that ignores n is caught.
 """
 
 from __future__ import annotations
@@ -179,6 +180,8 @@ DESIGN = np.array([30.52, 0.1, 23.20, 15.22, 0.1, 0.55, 7.46, 21.04,
                    21.53, 0.1])
 MEAN, STD, LIMIT = 100.0, 10.0, 2.0
 _N = 20_000
+#: Other sample sizes: an answer that ignores n gets caught on these.
+_OTHER_N = (5_000, 40_000)
 
 
 def _influence(areas, node: int = 0) -> tuple[float, float]:
@@ -241,6 +244,41 @@ def _compiled(fn):
     return run
 
 
+def _check_sample_size(run, areas, p_main):
+    """The first design again with other n: p within its standard error
+    of the exact one, se = sqrt(p (1 - p) / n) for that n, and p not the
+    same for every n (the same key)."""
+    exact = exact_probability(areas)
+    ps = [p_main]
+    for n in _OTHER_N:
+        shown = f"areas = 20.0 everywhere, key = jax.random.key(1), n = {n:,}"
+        p, se = _pair(call(run, jax.random.key(1), areas, n), shown)
+        ps.append(p)
+        se_n = math.sqrt(p * (1 - p) / n)
+        if not math.isclose(se, se_n, rel_tol=1e-3):
+            if math.isclose(se, math.sqrt(p * (1 - p) / _N), rel_tol=1e-3):
+                raise fail(f"Your standard error for {shown} is that of "
+                           f"n = {_N:,}: your function ignores its n "
+                           f"argument. Draw n samples and use n in the "
+                           f"standard error")
+            raise fail(f"The standard error should be sqrt(p (1 - p) / n) "
+                       f"= {se_n:.4g} for your p = {p:.4g}, but your "
+                       f"function returned {se:.4g}, for {shown}")
+        se_exact = math.sqrt(exact * (1 - exact) / n)
+        if abs(p - exact) > 5 * se_exact:
+            raise fail(f"Your p = {p:.4g} is too far from the exact "
+                       f"{exact:.4f}, for {shown} (more than 5 standard "
+                       f"errors, {se_exact:.2g} each), although it was "
+                       f"right for n = {_N:,}. Draw n samples, as many as "
+                       f"the argument n asks for")
+    if len(set(ps)) == 1 and 0 < ps[0] < 1:
+        sizes = [f"{n:,}" for n in (_N, *_OTHER_N)]
+        raise fail(f"Your function gives the same p for n = "
+                   f"{', '.join(sizes[:-1])} and {sizes[-1]} (same key "
+                   f"and areas): it ignores its n argument. Draw n "
+                   f"samples")
+
+
 @checker("drift_exceedance")
 def drift_exceedance(fn) -> str:
     """Check ``drift_exceedance(key, areas, n)``: (p, se) of a sag > 2 in."""
@@ -288,25 +326,30 @@ def drift_exceedance(fn) -> str:
             reused = exact_probability(areas, reused=True)
             if abs(p - reused) < 5 * math.sqrt(reused * (1 - reused) / _N):
                 raise fail(
-                    f"p = {p:.4g} for {shown}: that is what you get when "
+                    f"Your p = {p:.4g} for {shown} is what you get when "
                     f"both loads come from the same random numbers (they "
                     f"are then always equal). Split the key, one key per "
                     f"load")
             if abs((1 - p) - exact) < 5 * se_exact:
-                raise fail(f"p = {p:.4g}, for {shown}, is the probability "
-                           f"that node 0 stays within the limit. Count the "
-                           f"samples that sag more than 2 in")
+                raise fail(f"Your p = {p:.4g}, for {shown}, is the "
+                           f"probability that node 0 stays within the "
+                           f"limit. Count the samples that sag more than "
+                           f"2 in")
             lower = exact_probability(areas, node=1)
             if abs(p - lower) < 5 * math.sqrt(lower * (1 - lower) / _N):
-                raise fail(f"p = {p:.4g}, for {shown}, is the probability "
-                           f"for node 1, the lower corner. The exercise "
-                           f"asks about node 0, the upper free corner")
+                raise fail(f"Your p = {p:.4g}, for {shown}, is the "
+                           f"probability for node 1, the lower corner. The "
+                           f"exercise asks about node 0, the upper free "
+                           f"corner")
             if p == 0.0:
-                raise fail(f"p = 0 for {shown}: no sample sags below -2 "
-                           f"in. The loads act downward (negative y), and "
-                           f"a sag is a displacement below -2 in")
+                raise fail(f"Your p = 0 for {shown}: no sample sags below "
+                           f"-2 in, where the exact probability is "
+                           f"{exact:.4f}. Either the loads push the wrong "
+                           f"way (they act downward, negative y) or their "
+                           f"scatter is too small: check the standard "
+                           f"deviation of the loads")
             raise fail(
-                f"p = {p:.4g} is too far from the exact {exact:.4f}, for "
+                f"Your p = {p:.4g} is too far from the exact {exact:.4f}, for "
                 f"{shown} (more than 5 standard errors, {se_exact:.2g} "
                 f"each). Check the load means and standard deviations and "
                 f"which displacement you compare with the limit")
@@ -315,7 +358,9 @@ def drift_exceedance(fn) -> str:
                        f"= {math.sqrt(p * (1 - p) / _N):.4g} for your p = "
                        f"{p:.4g}, but your function returned {se:.4g}, for "
                        f"{shown}")
-    return (f"Correct: for {count_word(len(designs))} designs your "
-            f"estimate agrees "
-            f"with the exact probability within its standard error, each "
-            f"key gives its own answer, and the function is vectorized.")
+    _check_sample_size(run, areas0, results[0][2])
+    return (f"Correct: for {count_word(len(designs))} designs and "
+            f"{count_word(len(_OTHER_N) + 1)} sample sizes your estimate "
+            f"agrees with the exact probability within its standard "
+            f"error, each key gives its own answer, and the function is "
+            f"vectorized.")
