@@ -41,6 +41,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 from playwright.async_api import async_playwright
 
 from book_files import ROOT, notebook_mds, toc_entries
+from book_pdf import find_chromium
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 
@@ -75,16 +76,6 @@ AXE_FAILS = ("serious", "critical")
 # the theme's fontawesome.js (1.5 MB), 1.0 to 1.8 MB without; the margin
 # is for figures.
 PAGE_WEIGHT_LIMIT = 2_500_000
-
-
-def find_chromium() -> str | None:
-    """$PY4ENG_CHROMIUM, Debian's /usr/bin/chromium, or one on PATH."""
-    for candidate in (os.environ.get("PY4ENG_CHROMIUM"), "/usr/bin/chromium",
-                      shutil.which("chromium"),
-                      shutil.which("chromium-browser")):
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
-    return None
 
 
 # --- what one visit records -------------------------------------------------

@@ -53,7 +53,7 @@ def find_chromium() -> str | None:
     for candidate in (os.environ.get("PY4ENG_CHROMIUM"), "/usr/bin/chromium",
                       shutil.which("chromium"),
                       shutil.which("chromium-browser")):
-        if candidate and pathlib.Path(candidate).exists():
+        if candidate and os.access(candidate, os.X_OK):
             return candidate
     return None
 
