@@ -48,32 +48,6 @@ CATALOGUE = {
         "BAD_grad_b2_list": (FAIL, *LIST),
         "BAD_grad_b2_w2": (FAIL, "expected (1,), got (3,)"),
     }),
-    "jit-ex1": ("clip_by_norm", {
-        "OK_clip_minimum": (PASS, "with and without jax.jit"),
-        "OK_clip_cond": (PASS,),
-        "BAD_clip_if": (FAIL, *NOT_JITTABLE_IF),
-        "BAD_clip_always_scales": (FAIL, "max_norm = 10.0", "got [6. 8.]"),
-        "BAD_clip_elementwise": (FAIL, "got [1. 1.]"),
-        "BAD_clip_nan_at_zero": (FAIL, "contains nan", "[0., 0., 0.]"),
-        "BAD_clip_per_row": (FAIL, "Wrong values", "max_norm = 2.5"),
-        "BAD_clip_numpy": (FAIL, "not jittable", *NUMPY),
-        "BAD_clip_squared_norm": (FAIL, "Wrong values"),
-    }),
-    "jit-ex2": ("xor_train_step", {
-        "OK_train_step_tree_map": (PASS, "one compiled call"),
-        "OK_train_step_static_lr": (PASS,),
-        "BAD_train_step_not_jitted": (FAIL, "not compiled", "jax.jit"),
-        "BAD_train_step_loss_after": (FAIL, "loss is that of the parameters "
-                                      "after the step"),
-        "BAD_train_step_flag_after": (FAIL, "all_correct is that of the "
-                                      "parameters after the step",
-                                      "one example wrong before"),
-        "BAD_train_step_ascent": (FAIL, "Wrong values for the new w1"),
-        "BAD_train_step_ignores_lr": (FAIL, "Wrong values", "lr = 0.5"),
-        "BAD_train_step_flags": (FAIL, "one number", "jnp.all"),
-        "BAD_train_step_python_bool": (FAIL, "not jittable", "bool()"),
-        "BAD_train_step_two": (FAIL, "three things", "a tuple of 2"),
-    }),
     "loops-ex1": ("running_mean", {
         "OK_running_mean_index": (PASS, "lax.scan does not grow"),
         "OK_running_mean_update": (PASS,),
