@@ -9,7 +9,7 @@ answer, so the notebook keeps running. One module per chapter.
 from ._autodiff import xor_accuracy, xor_grad_b2
 from ._benchmarking import escape_count_while, honest_times
 from ._debugging import mean_of_first, safe_norm
-from ._derivatives import hvp, newton_step
+from ._derivatives import curvature_step, hvp
 from ._fitting import cubic_residuals, dxT_dk
 from ._framework import Feedback
 from ._heat import periodic_sharded, periodic_step
@@ -33,7 +33,7 @@ __all__ = [
     # debugging
     "safe_norm", "mean_of_first",
     # derivatives
-    "hvp", "newton_step",
+    "curvature_step", "hvp",
     # fitting
     "cubic_residuals", "dxT_dk",
     # heat
