@@ -18,112 +18,11 @@ from jax import lax
 
 import py4eng_jax
 from py4eng_jax import (
-    all_correct,
-    gd_step,
     hamming,
     hamming_to_rows,
     loss,
     predict,
 )
-
-# ------------------------------------------------------------ autodiff-ex1
-
-
-def OK_accuracy_count(params, X, Y):
-    right = jnp.where(predict(params, X) > 0.5, Y, 1 - Y)
-    return right.sum() / Y.shape[0]
-
-
-def OK_accuracy_float(params, X, Y):
-    guess = jnp.round(predict(params, X))
-    return jnp.mean(jnp.abs(guess - Y) < 0.5)
-
-
-def BAD_accuracy_per_example(params, X, Y):
-    return (predict(params, X) > 0.5) == Y
-
-
-def BAD_accuracy_keepdims(params, X, Y):
-    return jnp.mean((predict(params, X) > 0.5) == Y, keepdims=True)
-
-
-def BAD_accuracy_threshold(params, X, Y):
-    return jnp.mean((predict(params, X) > 0.9) == Y)
-
-
-def BAD_accuracy_sum(params, X, Y):
-    return jnp.sum((predict(params, X) > 0.5) == Y)
-
-
-def BAD_accuracy_if(params, X, Y):
-    right = jnp.mean((predict(params, X) > 0.5) == Y)
-    if right > 0.99:
-        return jnp.array(1.0)
-    return right
-
-
-def BAD_accuracy_numpy(params, X, Y):
-    return np.mean((np.asarray(predict(params, X)) > 0.5) == np.asarray(Y))
-
-
-def BAD_accuracy_list(params, X, Y):
-    return [float(jnp.mean((predict(params, X) > 0.5) == Y))]
-
-
-def BAD_accuracy_xor_targets(params, X, Y):
-    xor = jnp.array([0.0, 1.0, 1.0, 0.0])
-    return jnp.mean((predict(params, X) > 0.5) == xor)
-
-
-def BAD_accuracy_constant(params, X, Y):
-    return jnp.array(0.5)
-
-
-def BAD_accuracy_transposed(params, X, Y):
-    return predict(params, X.T)
-
-
-# ------------------------------------------------------------ autodiff-ex2
-
-
-def OK_grad_b2_scalar(params, X, Y):
-    return (predict(params, X) - Y).sum() / len(Y)
-
-
-def OK_grad_b2_chain_rule(params, X, Y):
-    yhat = predict(params, X)
-    dl_dyhat = -Y / yhat + (1 - Y) / (1 - yhat)
-    return jnp.array([jnp.mean(dl_dyhat * yhat * (1 - yhat))])
-
-
-def BAD_grad_b2_sign(params, X, Y):
-    return jnp.mean(Y - predict(params, X), keepdims=True)
-
-
-def BAD_grad_b2_no_mean(params, X, Y):
-    return predict(params, X) - Y
-
-
-def BAD_grad_b2_sum(params, X, Y):
-    return jnp.sum(predict(params, X) - Y, keepdims=True)
-
-
-def BAD_grad_b2_extra_sigmoid_factor(params, X, Y):
-    yhat = predict(params, X)
-    return jnp.mean((yhat - Y) * yhat * (1 - yhat), keepdims=True)
-
-
-def BAD_grad_b2_xor_mean(params, X, Y):
-    return jnp.mean(predict(params, X), keepdims=True) - 0.5
-
-
-def BAD_grad_b2_list(params, X, Y):
-    return [float(jnp.mean(predict(params, X) - Y))]
-
-
-def BAD_grad_b2_w2(params, X, Y):
-    return jax.grad(loss)(params, X, Y)[2]
-
 
 # ------------------------------------------------------------ loops-ex1
 

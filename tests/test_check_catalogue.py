@@ -21,33 +21,6 @@ NOT_VECTORIZED = ("not vectorized", "jax.vmap")
 
 # exercise: (checker, {attempt: (verdict, *hint fragments)})
 CATALOGUE = {
-    "autodiff-ex1": ("xor_accuracy", {
-        "OK_accuracy_count": (PASS, "five sets"),
-        "OK_accuracy_float": (PASS,),
-        "BAD_accuracy_per_example": (FAIL, "one number", "shape (4,)",
-                                     "jnp.mean"),
-        "BAD_accuracy_keepdims": (FAIL, "shape (1,)", "keepdims"),
-        "BAD_accuracy_threshold": (FAIL, "Wrong values for the accuracy",
-                                   "jax.random.key(1)"),
-        "BAD_accuracy_sum": (FAIL, "Wrong values", "expected 0.5, got 2"),
-        "BAD_accuracy_if": (FAIL, *NOT_JITTABLE_IF),
-        "BAD_accuracy_numpy": (FAIL, "not jittable", *NUMPY),
-        "BAD_accuracy_list": (FAIL, *LIST),
-        "BAD_accuracy_xor_targets": (FAIL, "OR targets"),
-        "BAD_accuracy_constant": (FAIL, "expected 0.25, got 0.5"),
-        "BAD_accuracy_transposed": (FAIL, "raised ValueError"),
-    }),
-    "autodiff-ex2": ("xor_grad_b2", {
-        "OK_grad_b2_scalar": (PASS, "agrees with jax.grad"),
-        "OK_grad_b2_chain_rule": (PASS,),
-        "BAD_grad_b2_sign": (FAIL, "Wrong values for the gradient dloss/db2"),
-        "BAD_grad_b2_no_mean": (FAIL, "expected (1,), got (4,)"),
-        "BAD_grad_b2_sum": (FAIL, "Wrong values"),
-        "BAD_grad_b2_extra_sigmoid_factor": (FAIL, "Wrong values"),
-        "BAD_grad_b2_xor_mean": (FAIL, "Wrong values", "OR targets"),
-        "BAD_grad_b2_list": (FAIL, *LIST),
-        "BAD_grad_b2_w2": (FAIL, "expected (1,), got (3,)"),
-    }),
     "loops-ex1": ("running_mean", {
         "OK_running_mean_index": (PASS, "lax.scan does not grow"),
         "OK_running_mean_update": (PASS,),

@@ -4,6 +4,7 @@ The attempts are in tests/attempts_jit.py; here their verdicts and hints.
 """
 
 import attempts_jit as S
+
 from support import catalogue_tests
 
 PASS, FAIL, TODO = "pass", "fail", "not attempted"
@@ -36,7 +37,8 @@ CATALOGUE = {
                                       "max_norm = 10.0"),
         "BAD_clip_two_entries": (FAIL, "Wrong values", "max_norm = 2.5"),
         "BAD_clip_forgot_return": (TODO, "Not attempted"),
-        "BAD_clip_never_returns": (FAIL, "still running after 10000 steps"),
+        "BAD_clip_never_returns": (FAIL, "still running after "
+                                   "10000 steps"),
     }),
     "jit-ex2": ("xor_train_step", {
         "OK_train_step_tree_map": (PASS, "one compiled call"),
@@ -55,7 +57,8 @@ CATALOGUE = {
         "BAD_train_step_python_bool": (FAIL, "not jittable", "bool()"),
         "BAD_train_step_two": (FAIL, "three things", "a tuple of 2"),
         "BAD_train_step_forgot_return": (TODO, "Not attempted"),
-        "BAD_train_step_never_returns": (FAIL, "still running after 10000 steps"),
+        "BAD_train_step_never_returns": (FAIL, "still running after "
+                                         "10000 steps"),
     }),
 }
 

@@ -258,7 +258,7 @@ def curvature_step(fn) -> str:
             said = next((what for value, what in near
                          if np.isclose(got, value, rtol=1e-4)), None)
             raise fail(
-                f"Your curvature_step returned one number"
+                "Your curvature_step returned one number"
                 + (f", {said}," if said else "")
                 + f" for {shown}, but the new point has the shape of x, "
                 f"{x.shape}: return x - alpha g")
