@@ -182,6 +182,10 @@ def OK_clip_by_global_norm_cond(tree, max_norm):
                     lambda t: t, tree)
 
 
+def BAD_clip_by_global_norm_stub(tree, max_norm):
+    ...  # your code here
+
+
 def BAD_clip_by_global_norm_forgot_return(tree, max_norm):
     scale = jnp.minimum(1.0, max_norm / _correct_global_norm(tree))
     jax.tree.map(lambda x: x * scale, tree)
