@@ -115,6 +115,20 @@ def BAD_hvp_endless_while(f, x, v):
                           (0, jnp.zeros_like(x)))[1]
 
 
+def BAD_hvp_ignores_v(f, x, v):
+    return jax.jvp(jax.grad(f), (x,), (jnp.ones_like(x),))[1]
+
+
+def BAD_hvp_two_entries(f, x, v):
+    # the size of the Rosenbrock example, 2, written in
+    return jnp.stack([jax.jvp(jax.grad(f), (x,), (v,))[1][i]
+                      for i in range(2)])
+
+
+def BAD_hvp_forgot_return(f, x, v):
+    jax.jvp(jax.grad(f), (x,), (v,))[1]
+
+
 # ------------------------------------------------------------ derivatives-ex2
 
 

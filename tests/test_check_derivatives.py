@@ -66,6 +66,9 @@ CATALOGUE = {
         "BAD_hvp_list": (FAIL, *LIST),
         "BAD_hvp_python_forever": (FAIL, *NEVER_RETURNS),
         "BAD_hvp_endless_while": (FAIL, *ENDLESS_WHILE),
+        "BAD_hvp_ignores_v": (FAIL, "ignores the v"),
+        "BAD_hvp_two_entries": (FAIL, "expected (16,), got (2,)"),
+        "BAD_hvp_forgot_return": (TODO, "Not attempted yet"),
     }),
     "derivatives-ex2": ("curvature_step", {
         "BOOK_curvature_step": (PASS, "four functions",

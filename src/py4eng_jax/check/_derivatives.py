@@ -160,6 +160,8 @@ def hvp(fn) -> str:
              "element; H v needs the derivative of the gradient in the "
              "direction v"),
             (diagonal * v, "That uses only the diagonal of the Hessian"),
+            (derivatives(x, np.ones_like(v))[0], "That is H times a vector "
+             "of ones: your function ignores the v it is given"),
         ])
         _jittable(attempt, x32, v32, hint="Keep every value an array: use "
                   "jax.numpy, and no float(), .item() or Python `if`.")
