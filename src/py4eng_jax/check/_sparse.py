@@ -26,6 +26,8 @@ from ._framework import (
     beat,
     call,
     checker,
+    difference,
+    dtype_note,
     fail,
     require_array,
     require_scalar,
@@ -151,16 +153,19 @@ def _check_insulated(fn) -> str:
         for guess, hint in _insulated_guesses(q, k, dx):
             if np.abs(values - guess).max() <= 1e-6 * np.abs(guess).max():
                 raise fail(f"{hint}. Checked with {shown}.")
+        note = dtype_note(values, expected, rtol=1e-8)
+        if note and gap < 1e-3:
+            raise fail(f"Close, but your result is off by {gap:.1e} of the "
+                       f"peak (it must be within 1e-8), for {shown}. "
+                       f"{note}")
         if gap < 1e-3:
             raise fail(
                 f"Close, but your result is off by {gap:.1e} of the peak "
                 f"(it must be within 1e-8), for {shown}: the solve stopped "
                 f"early. jax.scipy.sparse.linalg.cg stops at a relative "
                 f"residual of 1e-5 unless you pass a smaller tol")
-        raise fail(
-            f"Wrong values for {shown}: expected "
-            f"{np.array2string(expected, precision=4)}, got "
-            f"{np.array2string(values, precision=4)}")
+        raise fail(f"Wrong values for {shown}: "
+                   f"{difference(values, expected, rtol=1e-8, atol=0.0)}")
     return (f"Correct: the edge at the last column is insulated and the "
             f"solve is converged, on all {len(cases)} plates tried.")
 

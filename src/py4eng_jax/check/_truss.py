@@ -30,6 +30,7 @@ from ._framework import (
     not_attempted,
     require_array,
     require_scalar,
+    stub_error,
 )
 from ._words import count_word
 
@@ -289,9 +290,9 @@ def drift_exceedance(fn) -> str:
         how = loops_over_batch(
             lambda key, areas, template: fn(key, areas, template.shape[0]),
             small, large)
-    except NotImplementedError:
-        raise not_attempted() from None
     except Exception as err:  # any tracing failure becomes a hint
+        if stub_error(err):
+            raise not_attempted() from None
         raise fail(explain(err, where="Traced by JAX (as jax.jit and "
                                       "jax.vmap do), your function") +
                    " Keep the whole computation in jnp and jax.random "
