@@ -149,8 +149,10 @@ def buckling_ratios(fn) -> str:
             if _close(value, slip):
                 raise fail(f"{hint}. (For {shown}.)")
         raise fail(f"Wrong ratios for {shown}: expected {fmt(expected)}, "
-                   f"got {fmt(value)}. Check the formula "
-                   f"-sigma L**2 / (pi**2 E k A)")
+                   f"got {fmt(value)}. Check the critical stress (Euler's "
+                   f"critical load over the area, with I = k A**2) and "
+                   f"the sign (the model's stresses are positive in "
+                   f"tension)")
     shown, truss, areas, k = cases[0]
     beat()
     try:
