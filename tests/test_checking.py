@@ -230,7 +230,7 @@ def test_same_values_summarises_a_large_array():
 def test_same_values_prints_a_small_array_whole():
     """a few numbers are shown in full, with digits enough to differ"""
     message = wrong_values(np.array([1.0, 2.00004]), np.array([1.0, 2.0]))
-    assert "expected [1, 2], got [1, 2.00004]" in message
+    assert "expected [1. 2.], got [1. 2.00004]" in message
 
 
 def test_same_values_says_when_the_dtype_is_to_blame():
@@ -238,6 +238,8 @@ def test_same_values_says_when_the_dtype_is_to_blame():
     expected = np.array([0.5, 1.5, 2.5])
     message = wrong_values(expected.astype(np.int32), expected)
     assert "expected float64, got int32" in message
+    message = wrong_values(np.array([3, 1, 2]), expected)  # not the dtype
+    assert "dtype" not in message
     third = np.arange(1.0, 9.0) / 3
     message = wrong_values(third.astype(np.float32), third, rtol=1e-10,
                            atol=0.0)

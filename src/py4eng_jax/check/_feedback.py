@@ -241,16 +241,21 @@ def dtype_note(got, expected, *, rtol: float) -> str:
     tolerance ``rtol`` (e.g. float32 where the check needs 1e-8).
 
     Examples:
-      >>> dtype_note(np.ones(2, np.int32), np.ones(2), rtol=1e-6)[:37]
+      >>> dtype_note(np.ones(2, np.int32), np.ones(2) * 1.5, rtol=1e-6)[:37]
       'The dtype is wrong: expected float64,'
     """
-    want, have = np.asarray(expected).dtype, np.asarray(got).dtype
+    got, expected = np.asarray(got), np.asarray(expected)
+    want, have = expected.dtype, got.dtype
     if want.kind != "f":
         return ""
     if have.kind in "biu":
-        return (f"The dtype is wrong: expected {want.name}, got "
-                f"{have.name}, and integers drop the fractions. Compute "
-                f"in floats (start from 0.0, not 0)")
+        if got.shape == expected.shape and any(
+                np.array_equal(got, cut(expected))
+                for cut in (np.trunc, np.floor, np.round)):
+            return (f"The dtype is wrong: expected {want.name}, got "
+                    f"{have.name}, and integers drop the fractions. "
+                    f"Compute in floats (start from 0.0, not 0)")
+        return ""
     if (have.kind == "f" and have.itemsize < want.itemsize
             and np.finfo(have).eps > rtol):
         return (f"The dtype is too coarse: expected {want.name}, got "
@@ -264,14 +269,15 @@ def dtype_note(got, expected, *, rtol: float) -> str:
 def difference(got, expected, *, rtol: float = 1e-5,
                atol: float = 1e-6) -> str:
     """How ``got`` differs from ``expected`` (real arrays of one shape),
-    for a hint, in a few lines at most: a small array in full, a larger
-    one summarised (how many entries differ, the largest difference and
-    where it is, the first entries), and the dtype when it is to blame.
-    Numbers get as many digits as it takes to see them differ.
+    for a hint, in a few lines at most: a small array in full (as NumPy
+    prints it), a larger one summarised (how many entries differ, the
+    largest difference and where it is, the first entries), and the
+    dtype when it is to blame. Numbers get as many digits as it takes to
+    see them differ.
 
     Examples:
       >>> difference(np.array([1.0, 2.0]), np.array([1.0, 3.0]))
-      'expected [1, 3], got [1, 2]'
+      'expected [1. 3.], got [1. 2.]'
       >>> difference(np.arange(10.0) + (np.arange(10) == 7), np.arange(10.0))
       '1 of the 10 entries (shape (10,)) differs; the largest difference, \
 1, is at [7]: expected 7, got 8. The first entries: expected [0, 1, 2, 3], \
@@ -282,8 +288,12 @@ got [0, 1, 2, 3]'
     note = dtype_note(got, expected, rtol=rtol)
     note = f". {note}" if note else ""
     if e.size <= 6:
-        digits = _digits_apart(g, e, 4)
-        return f"expected {fmt(e, digits)}, got {fmt(g, digits)}{note}"
+        for digits in range(4, 13):      # NumPy's print, digits enough
+            want = np.array2string(expected, precision=digits)
+            have = np.array2string(got, precision=digits)
+            if want != have:
+                break
+        return f"expected {want}, got {have}{note}"
     gap = np.abs(g - e)
     gap = np.where(np.isnan(gap), np.inf, gap)
     worst = np.unravel_index(int(np.argmax(gap)), e.shape)
