@@ -239,7 +239,9 @@ def OK_blocks_xs(step, x0, n, block):
 
 
 def _scan_steps(step, x, length, checkpoint_step=False):
-    body = (lambda x, _: (step(x), None))
+    def body(x, _):
+        return step(x), None
+
     if checkpoint_step:
         body = jax.checkpoint(body)
     return lax.scan(body, x, length=length)[0]
