@@ -14,7 +14,7 @@ from ._fitting import cubic_residuals, dxT_dk
 from ._framework import Feedback
 from ._heat import periodic_sharded, periodic_step
 from ._jit import clip_by_norm, xor_train_step
-from ._loops import newton, running_mean
+from ._loops import damped_newton, sum_after
 from ._monte_carlo import delta_std, divider_exceedance
 from ._numpy_differences import huber, random_walk, tribonacci
 from ._parallel import standardize_batch, tensor_parallel_step
@@ -41,7 +41,7 @@ __all__ = [
     # jit
     "clip_by_norm", "xor_train_step",
     # loops
-    "running_mean", "newton",
+    "damped_newton", "sum_after",
     # monte-carlo
     "divider_exceedance", "delta_std",
     # numpy-differences
