@@ -121,15 +121,13 @@ def _norms(grads):
                         for g in grads))
 
 
-def OK_clip_one_example(params, X, Y, max_norm):
-    """Clip inside the function for one example, then vmap and average."""
-    def clipped(x, y):
-        g = jax.grad(example_loss)(params, x, y)
-        norm = jnp.sqrt(sum(jnp.vdot(a, a) for a in g))
-        return tuple(a * jnp.minimum(1.0, max_norm / norm) for a in g)
-
-    grads = jax.vmap(clipped)(X, Y)
-    return tuple(g.mean(axis=0) for g in grads)
+def OK_clip_divide_by_larger(params, X, Y, max_norm):
+    """The factor max_norm / max(norm, max_norm), with expand_dims."""
+    grads = _grads(params, X, Y)
+    norms = _norms(grads)
+    factor = max_norm / jnp.maximum(norms, max_norm)
+    return tuple(jnp.mean(g * jnp.expand_dims(factor, tuple(range(1, g.ndim))),
+                          axis=0) for g in grads)
 
 
 def OK_clip_divide_by_max(params, X, Y, max_norm):
