@@ -1,5 +1,5 @@
 """Attempts at the parallel chapter's exercises: parallel-ex1,
-``data_parallel_step``, and parallel-ex2, ``standardize_batch``.
+``tensor_parallel_step``, and parallel-ex2, ``standardize_batch``.
 
 tests/test_check_parallel.py runs them on four simulated devices (with
 one device, a device's rows are the whole batch, and several mistakes
@@ -11,90 +11,164 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 from jax import lax
-from jax.sharding import NamedSharding
+from jax.sharding import AxisType, NamedSharding
 from jax.sharding import PartitionSpec as P
 
-import py4eng_jax
-from py4eng_jax import gd_step, loss
+from py4eng_jax import gd_step
 
 # ------------------------------------------------------------ parallel-ex1
 
-
-def OK_data_parallel_in_shardings(params, X, Y, mesh):
-    rows = NamedSharding(mesh, P(mesh.axis_names))
-    copy = NamedSharding(mesh, P())
-    step = jax.jit(gd_step, in_shardings=(copy, rows, rows, None),
-                   out_shardings=copy)
-    return step(params, X, Y, 1.0)
+HIDDEN = (P(None, "model"), P("model"), P("model"), P())
+DATA = P("data")
 
 
-def OK_data_parallel_helpers(params, X, Y, mesh):
-    X, Y = py4eng_jax.shard_rows(X, mesh), py4eng_jax.shard_rows(Y, mesh)
-    return jax.jit(gd_step)(py4eng_jax.replicate(params, mesh), X, Y, 1.0)
+def place(params, X, Y, mesh, specs=HIDDEN, rows=DATA):
+    params = tuple(jax.device_put(p, NamedSharding(mesh, s))
+                   for p, s in zip(params, specs))
+    X = jax.device_put(X, NamedSharding(mesh, rows))
+    Y = jax.device_put(Y, NamedSharding(mesh, rows))
+    return params, X, Y
 
 
-def BAD_data_parallel_all_replicated(params, X, Y, mesh):
-    copy = NamedSharding(mesh, P())
-    params, X, Y = jax.device_put((params, X, Y), copy)
-    return jax.jit(gd_step)(params, X, Y, 1.0)
+def explicit_loss(params, X, Y):
+    w1, b1, w2, b2 = params
+    h = jnp.tanh(X @ w1 + b1)
+    z = jnp.dot(h, w2, out_sharding=P("data")) + b2
+    p = jax.nn.sigmoid(z)
+    return -(Y * jnp.log(p + 1e-10)
+             + (1 - Y) * jnp.log(1 - p + 1e-10)).mean()
 
 
-def BAD_data_parallel_data_not_split(params, X, Y, mesh):
-    params = jax.device_put(params, NamedSharding(mesh, P()))
-    return jax.jit(gd_step)(params, X, Y, 1.0)
+@jax.jit
+def explicit_step(params, X, Y):
+    grads = jax.grad(explicit_loss)(params, X, Y)
+    return tuple(p - g for p, g in zip(params, grads))
 
 
-def BAD_data_parallel_only_x(params, X, Y, mesh):
-    copy = NamedSharding(mesh, P())
-    X = jax.device_put(X, NamedSharding(mesh, P(mesh.axis_names[0])))
-    return jax.jit(gd_step)(jax.device_put(params, copy), X,
-                            jax.device_put(Y, copy), 1.0)
+def OK_explicit_out_sharding(params, X, Y, mesh):
+    params, X, Y = place(params, X, Y, mesh)
+    with jax.set_mesh(mesh):
+        return explicit_step(params, X, Y)
 
 
-def BAD_data_parallel_one_device(params, X, Y, mesh):
-    return jax.jit(gd_step)(params, X, Y, 1.0)
+def OK_auto_mesh(params, X, Y, mesh):
+    auto = jax.make_mesh(mesh.devices.shape, mesh.axis_names,
+                         axis_types=(AxisType.Auto,) * 2,
+                         devices=list(mesh.devices.flat))
+    params, X, Y = place(params, X, Y, auto)
+    new = jax.jit(gd_step)(params, X, Y, 1.0)
+    return tuple(jax.device_put(p, NamedSharding(mesh, s))
+                 for p, s in zip(new, HIDDEN))
 
 
-def BAD_data_parallel_gathered(params, X, Y, mesh):
-    rows = NamedSharding(mesh, P(mesh.axis_names[0]))
-    copy = NamedSharding(mesh, P())
-    X, Y = jax.device_put(X, rows), jax.device_put(Y, rows)
-    X, Y = jax.device_put(X, copy), jax.device_put(Y, copy)
-    return jax.jit(gd_step)(jax.device_put(params, copy), X, Y, 1.0)
+def OK_shard_map_psum(params, X, Y, mesh):
+    def local(params, X, Y):
+        w1, b1, w2, b2 = params
+        def local_loss(params):
+            w1, b1, w2, b2 = params
+            h = jnp.tanh(X @ w1 + b1)
+            z = lax.psum(h @ w2, "model") + b2
+            p = jax.nn.sigmoid(z)
+            mine = -(Y * jnp.log(p + 1e-10)
+                     + (1 - Y) * jnp.log(1 - p + 1e-10)).mean()
+            return lax.pmean(mine, "data")
+        grads = jax.grad(local_loss)(params)
+        return tuple(p - g for p, g in zip(params, grads))
 
-
-def BAD_data_parallel_lr(params, X, Y, mesh):
-    params = jax.device_put(params, NamedSharding(mesh, P()))
-    rows = NamedSharding(mesh, P(mesh.axis_names[0]))
-    X, Y = jax.device_put(X, rows), jax.device_put(Y, rows)
-    return jax.jit(gd_step)(params, X, Y, 0.5)
-
-
-def BAD_data_parallel_returns_loss(params, X, Y, mesh):
-    return loss(params, X, Y)
-
-
-def OK_data_parallel_shard_map(params, X, Y, mesh):
-    axis = mesh.axis_names[0]
-
-    def local(params, X, Y):   # one device's rows
-        # The parameters are the same on every device, so jax.grad adds
-        # up (psum) the devices' gradients: divide by their number.
-        share = jax.lax.axis_size(axis)
-        grads = jax.grad(lambda p: loss(p, X, Y) / share)(params)
-        return jax.tree.map(lambda p, g: p - g, params, grads)
-
-    step = jax.shard_map(local, mesh=mesh, in_specs=(P(), P(axis), P(axis)),
-                         out_specs=P())
+    step = jax.shard_map(local, mesh=mesh,
+                         in_specs=(HIDDEN, P("data"), P("data")),
+                         out_specs=HIDDEN)
+    params, X, Y = place(params, X, Y, mesh)
     return jax.jit(step)(params, X, Y)
 
 
+def BAD_stub_tensor(params, X, Y, mesh):
+    raise NotImplementedError
 
 
-def BAD_data_parallel_params_on_device_0(params, X, Y, mesh):
-    params = jax.device_put(params, jax.devices()[0])
-    return jax.jit(gd_step)(params, py4eng_jax.shard_rows(X, mesh),
-                            py4eng_jax.shard_rows(Y, mesh), 1.0)
+def BAD_gd_step_explicit(params, X, Y, mesh):
+    return jax.jit(gd_step)(*place(params, X, Y, mesh), 1.0)
+
+
+def BAD_no_set_mesh(params, X, Y, mesh):
+    return explicit_step(*place(params, X, Y, mesh))
+
+
+def BAD_replicated_params(params, X, Y, mesh):
+    specs = (P(), P(), P(), P())
+    return jax.jit(gd_step)(*place(params, X, Y, mesh, specs), 1.0)
+
+
+def BAD_rows_not_split(params, X, Y, mesh):
+    params, X, Y = place(params, X, Y, mesh, rows=P())
+    with jax.set_mesh(mesh):
+        return explicit_step(params, X, Y)
+
+
+def BAD_split_at_the_end(params, X, Y, mesh):
+    specs = (P(), P(), P(), P())
+    new = jax.jit(gd_step)(*place(params, X, Y, mesh, specs), 1.0)
+    return tuple(jax.device_put(p, NamedSharding(mesh, s))
+                 for p, s in zip(new, HIDDEN))
+
+
+def BAD_own_mesh(params, X, Y, mesh):
+    mine = jax.make_mesh((4, 2), ("data", "model"),   # the book's 8 devices
+                         axis_types=(AxisType.Explicit,) * 2)
+    params, X, Y = place(params, X, Y, mine)
+    with jax.set_mesh(mine):
+        return explicit_step(params, X, Y)
+
+
+def BAD_psum_of_losses(params, X, Y, mesh):
+    def local(params, X, Y):
+        def local_loss(params):
+            w1, b1, w2, b2 = params
+            h = jnp.tanh(X @ w1 + b1)
+            p = jax.nn.sigmoid(lax.psum(h @ w2, "model") + b2)
+            mine = -(Y * jnp.log(p + 1e-10)
+                     + (1 - Y) * jnp.log(1 - p + 1e-10)).mean()
+            return lax.psum(mine, "data")    # a sum, not the mean
+        grads = jax.grad(local_loss)(params)
+        return tuple(p - g for p, g in zip(params, grads))
+
+    step = jax.shard_map(local, mesh=mesh,
+                         in_specs=(HIDDEN, P("data"), P("data")),
+                         out_specs=HIDDEN)
+    return jax.jit(step)(*place(params, X, Y, mesh))
+
+
+def BAD_lr_half(params, X, Y, mesh):
+    specs_mesh = place(params, X, Y, mesh)
+    with jax.set_mesh(mesh):
+        new = explicit_step(*specs_mesh)
+    return tuple(p + 0.5 * (n - p) for p, n in zip(specs_mesh[0], new))
+
+
+def BAD_returns_loss_tensor(params, X, Y, mesh):
+    with jax.set_mesh(mesh):
+        return explicit_loss(*place(params, X, Y, mesh))
+
+
+def BAD_forgot_return_tensor(params, X, Y, mesh):
+    params, X, Y = place(params, X, Y, mesh)
+    with jax.set_mesh(mesh):
+        explicit_step(params, X, Y)
+
+
+def BAD_while_loop_forever_tensor(params, X, Y, mesh):
+    @jax.jit
+    def train(params, X, Y):
+        # "train until the loss is small", but the loss is never updated
+        def body(state):
+            params, loss = state
+            return explicit_step(params, X, Y), loss
+        return lax.while_loop(lambda s: s[1] > 1e-3, body,
+                              (params, jnp.float32(1.0)))[0]
+
+    params, X, Y = place(params, X, Y, mesh)
+    with jax.set_mesh(mesh):
+        return train(params, X, Y)
 
 
 # ------------------------------------------------------------ parallel-ex2
@@ -237,3 +311,35 @@ def BAD_as_numpy(x, mesh):
 def BAD_never_returns(x, mesh):
     while True:
         pass
+
+
+def BAD_four_rows_per_device(x, mesh):
+    def body(block):   # the statement's example: four rows per device
+        mean = lax.psum(block.sum(axis=0), "batch") / (4 * mesh.size)
+        var = lax.psum(((block - mean) ** 2).sum(axis=0),
+                       "batch") / (4 * mesh.size)
+        return (block - mean) / jnp.sqrt(var)
+    return smap(body, mesh)(x)
+
+
+def BAD_forgot_return_standardize(x, mesh):
+    def body(block):
+        mean = lax.pmean(block.mean(axis=0), "batch")
+        var = lax.pmean(((block - mean) ** 2).mean(axis=0), "batch")
+        return (block - mean) / jnp.sqrt(var)
+    smap(body, mesh)(x)
+
+
+def BAD_while_loop_in_shard_map(x, mesh):
+    def body(block):
+        mean = lax.pmean(block.mean(axis=0), "batch")
+        var = lax.pmean(((block - mean) ** 2).mean(axis=0), "batch")
+        # refine 1/std by Newton steps "until they stop changing", but the
+        # test is the wrong way round: it loops while they do not change
+        r = 1 / jnp.sqrt(var)
+        _, r = lax.while_loop(
+            lambda s: jnp.max(jnp.abs(s[1] - s[0])) < 1e-6,
+            lambda s: (s[1], s[1] * (1.5 - 0.5 * var * s[1] ** 2)),
+            (r, r))
+        return (block - mean) * r
+    return jax.jit(smap(body, mesh))(x)

@@ -1,4 +1,4 @@
-"""Checkers of the parallel chapter: parallel-ex1 (``data_parallel_step``)
+"""Checkers of the parallel chapter: parallel-ex1 (``tensor_parallel_step``)
 and parallel-ex2 (``standardize_batch``).
 
 Their catalogue runs on four simulated devices, in one subprocess (the
@@ -9,30 +9,38 @@ still holds: the placement (the PartitionSpec) and the collectives.
 
 import jax
 import jax.numpy as jnp
-from jax.sharding import NamedSharding
 from jax.sharding import PartitionSpec as P
 
 import attempts_parallel as A
-from py4eng_jax import check, gd_step, replicate
+from py4eng_jax import check, gd_step
 from support import assert_hint, catalogue_tests
 
 PASS, FAIL, TODO = "pass", "fail", "not attempted"
 SHARD_MAP = "not computed with jax.shard_map"
 
 CATALOGUE = {
-    "parallel-ex1": ("data_parallel_step", {
-        "OK_data_parallel_in_shardings": (PASS, "rows of X and Y are split"),
-        "OK_data_parallel_helpers": (PASS, "rows of X and Y are split"),
-        "OK_data_parallel_shard_map": (PASS,),
-        "BAD_data_parallel_all_replicated": (FAIL, "X is not split"),
-        "BAD_data_parallel_data_not_split": (FAIL, "X is not split"),
-        "BAD_data_parallel_only_x": (FAIL, "Y is not split"),
-        "BAD_data_parallel_gathered": (FAIL, "X is not split"),
-        "BAD_data_parallel_one_device": (FAIL, "single device"),
-        "BAD_data_parallel_lr": (FAIL, "Wrong values for the new w1"),
-        "BAD_data_parallel_returns_loss": (FAIL, "tuple (w1, b1, w2, b2)"),
-        "BAD_data_parallel_params_on_device_0": (
-            FAIL, "mixed arrays committed to one device"),
+    "parallel-ex1": ("tensor_parallel_step", {
+        "OK_explicit_out_sharding": (PASS, "hidden units over 'model'"),
+        "OK_auto_mesh": (PASS,),
+        "OK_shard_map_psum": (PASS,),
+        "BAD_stub_tensor": (TODO, "Not attempted yet"),
+        "BAD_gd_step_explicit": (FAIL, "sums over the hidden units",
+                                 "out_sharding"),
+        "BAD_no_set_mesh": (FAIL, "outside a mesh", "jax.set_mesh"),
+        "BAD_replicated_params": (FAIL, "laid out as P(None, None)",
+                                  "P(None, 'model')"),
+        "BAD_rows_not_split": (FAIL, "X is not split by rows over 'data'"),
+        "BAD_split_at_the_end": (FAIL, "splits the result only at the end"),
+        "BAD_own_mesh": (FAIL, "the mesh argument",
+                         "hard-codes the number of devices"),
+        "BAD_psum_of_losses": (FAIL, "moved 2 times as far",
+                               "summed over the devices"),
+        "BAD_lr_half": (FAIL, "moved 0.5 times as far",
+                        "learning rate other than 1.0"),
+        "BAD_returns_loss_tensor": (FAIL, "tuple (w1, b1, w2, b2)"),
+        "BAD_forgot_return_tensor": (FAIL, "forgotten the `return`"),
+        "BAD_while_loop_forever_tensor": (FAIL, "lax.while_loop",
+                                          "never turned false"),
     }),
     "parallel-ex2": ("standardize_batch", {
         "OK_pmean_mean_and_var": (PASS, "with the statistics of the whole "
@@ -62,6 +70,11 @@ CATALOGUE = {
         "BAD_the_statistics": (FAIL, "return one array"),
         "BAD_as_numpy": (FAIL, "not a JAX array on the mesh"),
         "BAD_never_returns": (FAIL, "did not return within", "Python loop"),
+        "BAD_four_rows_per_device": (FAIL, "fixed number of rows",
+                                     "each device holds 3"),
+        "BAD_forgot_return_standardize": (FAIL, "forgotten the `return`"),
+        "BAD_while_loop_in_shard_map": (FAIL, "lax.while_loop",
+                                        "never turned false"),
     }),
 }
 
@@ -69,62 +82,60 @@ CATALOGUE = {
  test_catalogue_lists_every_attempt) = catalogue_tests(
     CATALOGUE, A, devices=4)
 
-data_parallel_step = A.OK_data_parallel_helpers
+# tensor_parallel_step with one device: a 1 x 1 mesh
 
 
-# data_parallel_step
-
-def test_data_parallel_step_passes_the_solution():
-    """the chapter's solution passes"""
-    assert check.data_parallel_step(data_parallel_step).passed
+def test_tensor_parallel_step_passes_on_one_device():
+    """a correct solution passes with a single device too"""
+    assert check.tensor_parallel_step(A.OK_explicit_out_sharding).passed
 
 
-def test_data_parallel_step_stub_is_not_attempted():
+def test_tensor_parallel_step_stub_is_not_attempted():
     """the empty exercise cell reports 'not attempted yet'"""
     def stub(params, X, Y, mesh):
         ...
 
-    assert check.data_parallel_step(stub).status == "not attempted"
+    assert check.tensor_parallel_step(stub).status == "not attempted"
 
 
-def test_data_parallel_step_hints_at_one_device():
-    """a plain gd_step on unplaced inputs ran on one device only"""
-    feedback = check.data_parallel_step(
+def test_tensor_parallel_step_hints_at_one_device():
+    """a plain gd_step on unplaced inputs is not on the mesh"""
+    feedback = check.tensor_parallel_step(
         lambda params, X, Y, mesh: gd_step(params, X, Y, 1.0))
     assert feedback.status == "fail"
-    assert "came back on a single device" in feedback.message
+    assert "not on the mesh" in feedback.message
 
 
-def test_data_parallel_step_hints_at_wrong_values():
+def test_tensor_parallel_step_hints_at_wrong_values():
     """returning the old parameters gets 'wrong values' for w1"""
     def no_step(params, X, Y, mesh):
-        return replicate(params, mesh)
+        return A.place(params, X, Y, mesh)[0]
 
-    feedback = check.data_parallel_step(no_step)
+    feedback = check.tensor_parallel_step(no_step)
     assert "Wrong values for the new w1" in feedback.message
-    assert "noisy_xor(jax.random.key(0), 8)" in feedback.message
+    assert "noisy_xor(jax.random.key(0)" in feedback.message
 
 
-def test_data_parallel_step_hints_at_split_parameters():
-    """parameters split over the devices are not data parallelism"""
-    def split(params, X, Y, mesh):
-        new = data_parallel_step(params, X, Y, mesh)
-        w1, *rest = new
-        return (jax.device_put(w1, NamedSharding(mesh, P(None, "batch"))),
-                *rest)
-
-    feedback = check.data_parallel_step(split)
-    assert "is split over the devices" in feedback.message
-    assert "replicate them with P()" in feedback.message
-
-
-def test_data_parallel_step_hints_at_the_return_type():
+def test_tensor_parallel_step_hints_at_the_return_type():
     """returning a dict instead of the tuple gets the structure hint"""
     def as_dict(params, X, Y, mesh):
-        return dict(zip("abcd", data_parallel_step(params, X, Y, mesh)))
+        return dict(zip("abcd", A.OK_explicit_out_sharding(params, X, Y,
+                                                           mesh)))
 
-    assert "tuple (w1, b1, w2, b2)" in check.data_parallel_step(
+    assert "tuple (w1, b1, w2, b2)" in check.tensor_parallel_step(
         as_dict).message
+
+
+def test_standardize_batch_messages_summarise():
+    """a wrong batch is summarised (counts, the largest gap), not printed"""
+    def plus_one(x, mesh):
+        return A.OK_pmean_mean_and_var(x, mesh) + jnp.where(
+            jnp.arange(x.shape[0])[:, None] == 2, 1.0, 0.0)
+
+    feedback = check.standardize_batch(plus_one)
+    assert_hint(feedback, "3 of", "entries differ", "in 1 of",
+                "largest difference is at row 2")
+    assert len(feedback.message) < 400, feedback.message
 
 
 # standardize_batch with one device: what the checker can still tell.

@@ -8,7 +8,7 @@ answer, so the notebook keeps running. One module per chapter.
 
 from ._autodiff import xor_accuracy, xor_grad_b2
 from ._benchmarking import escape_count_while, honest_times
-from ._debugging import mean_of_first, safe_norm
+from ._debugging import divides_by_zero, fit_fast
 from ._derivatives import hvp, newton_step
 from ._fitting import cubic_residuals, dxT_dk
 from ._framework import Feedback
@@ -17,8 +17,8 @@ from ._jit import clip_by_norm, xor_train_step
 from ._loops import newton, running_mean
 from ._monte_carlo import delta_std, divider_exceedance
 from ._numpy_differences import bin_counts, huber, random_walk
-from ._parallel import data_parallel_step, standardize_batch
-from ._pytrees import clip_by_global_norm, dense_pytree, global_norm
+from ._parallel import standardize_batch, tensor_parallel_step
+from ._pytrees import clip_by_global_norm, dense_pytree, unstack
 from ._sparse import bar_conductivity, steady_insulated
 from ._static_args import moving_average, padded_fibonacci
 from ._truss import buckling_ratios, drift_exceedance
@@ -31,7 +31,7 @@ __all__ = [
     # benchmarking
     "honest_times", "escape_count_while",
     # debugging
-    "safe_norm", "mean_of_first",
+    "divides_by_zero", "fit_fast",
     # derivatives
     "hvp", "newton_step",
     # fitting
@@ -47,9 +47,9 @@ __all__ = [
     # numpy-differences
     "bin_counts", "huber", "random_walk",
     # parallel
-    "data_parallel_step", "standardize_batch",
+    "tensor_parallel_step", "standardize_batch",
     # pytrees
-    "global_norm", "clip_by_global_norm", "dense_pytree",
+    "unstack", "clip_by_global_norm", "dense_pytree",
     # sparse
     "steady_insulated", "bar_conductivity",
     # static-args

@@ -7,6 +7,8 @@ split evenly over any number of devices.
 
 from __future__ import annotations
 
+import contextlib
+
 import jax
 import jax.extend as jex
 import jax.numpy as jnp
@@ -14,10 +16,12 @@ import numpy as np
 from jax.sharding import AxisType, NamedSharding
 
 from .. import _parallel, _xor
+from ._debugging import _did_work
 from ._framework import (
     CheckFailed,
     call,
     checker,
+    criterion,
     explain,
     fail,
     primitives,
@@ -26,7 +30,7 @@ from ._framework import (
     spec_axes,
 )
 
-__all__ = ["data_parallel_step", "standardize_batch"]
+__all__ = ["tensor_parallel_step", "standardize_batch"]
 
 # The reference step, compiled once (an eager step compiles op by op).
 _gd_step = jax.jit(_xor.gd_step)
@@ -97,13 +101,26 @@ def _first_use(jaxpr, env: dict, used: dict) -> None:
 def _splits(fn, params, X, Y, mesh) -> dict:
     """The spec (see :func:`_spec_entries`) of each input where the step
     first computes with it: keys w1, b1, w2, b2, X, Y."""
+    set_mesh = jax.set_mesh
     try:
-        closed = jax.make_jaxpr(fn, static_argnums=3)(params, X, Y, mesh)
+        try:
+            closed = jax.make_jaxpr(fn, static_argnums=3)(params, X, Y,
+                                                          mesh)
+        except Exception:   # noqa: BLE001 - try again with the mesh set
+            # A `with jax.set_mesh(mesh):` in the step cannot run while
+            # it is traced: set the mesh around the trace, and make the
+            # step's own call a no-op for the time of the trace.
+            jax.set_mesh = lambda _mesh: contextlib.nullcontext()
+            with set_mesh(mesh):
+                closed = jax.make_jaxpr(fn, static_argnums=3)(params, X, Y,
+                                                              mesh)
     except Exception as err:
         raise fail(
             "Your step gives the right parameters, but the checker could "
             "not trace it to see how it splits the data: "
             + explain(err, where="tracing").removesuffix("."), err)
+    finally:
+        jax.set_mesh = set_mesh
     origins = ["w1", "b1", "w2", "b2", "X", "Y"]
     env = {var: (origin, None)
            for var, origin in zip(closed.jaxpr.invars, origins)}
@@ -112,77 +129,125 @@ def _splits(fn, params, X, Y, mesh) -> dict:
     return used
 
 
-@checker("data_parallel_step")
-def data_parallel_step(fn) -> str:
-    """Check ``data_parallel_step(params, X, Y, mesh)``: one sharded step."""
-    mesh = _parallel.device_mesh()
-    n, axis = mesh.size, mesh.axis_names[0]
-    rows = 8 * n
-    X, Y = _parallel.noisy_xor(jax.random.key(0), rows)
-    params = _xor.init_params(jax.random.key(1))
-    shown = (f"init_params(jax.random.key(1)), noisy_xor(jax.random.key(0), "
-             f"{rows}) and a mesh of {n} device(s)")
+def _hidden_mesh():
+    """A ("data", "model") mesh of every device: 2 along "model" when the
+    device count is even."""
+    n = len(jax.devices())
+    model = 2 if n % 2 == 0 else 1
+    return jax.make_mesh((n // model, model), ("data", "model"),
+                         axis_types=(AxisType.Explicit,) * 2)
+
+
+# Where each parameter's hidden axis is, and the layout it must come back in
+_HIDDEN = {"w1": (frozenset(), frozenset({"model"})),
+           "b1": (frozenset({"model"}),),
+           "w2": (frozenset({"model"}),),
+           "b2": (frozenset(),)}
+_LAYOUT = {"w1": "P(None, 'model')", "b1": "P('model')",
+           "w2": "P('model')", "b2": "P()"}
+
+
+def _call_step(fn, params, X, Y, mesh):
+    from ._debugging import _answer
     try:
-        got = call(fn, params, X, Y, mesh)
+        return _answer(fn, params, X, Y, mesh)
     except CheckFailed as stop:
-        if "divisible" in stop.feedback.message:
+        message = stop.feedback.message
+        if "Contracting dimensions are sharded" in message:
             raise fail(
-                f"Your step splits an axis whose length does not divide "
-                f"evenly over the {n} devices: split only the rows of X "
-                f"and Y, P({axis!r}), and replicate the parameters, P()")
-        if "incompatible devices" in stop.feedback.message:
+                "Your step fails in the second layer: z @ w2 sums over the "
+                "hidden units, which are split over 'model', so JAX cannot "
+                "tell how the result should be laid out. Say it: the "
+                "product's out_sharding (the rows stay split over 'data'), "
+                "inside `with jax.set_mesh(mesh):`")
+        if "not under a mesh context" in message:
             raise fail(
-                "Your step mixed arrays committed to one device with arrays "
-                "on the mesh. Put the parameters on the mesh too, replicated "
-                "with NamedSharding(mesh, P()).")
+                "Your step names a PartitionSpec (an out_sharding, say) "
+                "outside a mesh: run it inside `with jax.set_mesh(mesh):`, "
+                "or give a NamedSharding")
+        if ("incompatible devices" in message
+                or "does not match" in message and "mesh" in message
+                or "devices" in message and "mesh" in message):
+            raise fail(
+                "Your step uses other devices, or another mesh, than the "
+                "mesh it is given: place everything on the mesh argument "
+                "(a mesh of your own hard-codes the number of devices). "
+                f"The error: {message}")
+        if "divisible" in message:
+            raise fail(
+                "Your step splits an axis whose length does not divide "
+                "over the mesh: split the rows of X and Y over 'data' and "
+                "the hidden units over 'model'. The error: " + message)
         raise
-    if not isinstance(got, (tuple, list)) or len(got) != 4:
-        raise fail("Your function should return the new parameters, a "
-                   "tuple (w1, b1, w2, b2), as gd_step does.")
-    expected = _gd_step(params, X, Y, 1.0)
+
+
+@checker("tensor_parallel_step")
+def tensor_parallel_step(fn) -> str:
+    """Check ``tensor_parallel_step(params, X, Y, mesh)``: rows over
+    "data", hidden units over "model", the one-device result."""
+    mesh = _hidden_mesh()
+    data, model = mesh.devices.shape
     names = ("w1", "b1", "w2", "b2")
-    for name, g, e in zip(names, got, expected):
-        same_values(g, e, what=f"the new {name}", shown=shown,
-                    rtol=1e-5, atol=1e-6)
-    for name, g in zip(names, got):
-        if not isinstance(g, jax.Array) or not isinstance(g.sharding,
-                                                          NamedSharding):
-            raise fail(
-                f"The new {name} came back on a single device: the step ran "
-                f"on one device only. Split X and Y by rows over the mesh "
-                f"and replicate the parameters before calling the jitted "
-                f"step.")
-        sharding = _require_on_mesh(g, mesh, f"The new {name}")
-        if any(spec_axes(sharding, g.ndim)):
-            raise fail(
-                f"The new {name} is split over the devices "
-                f"({sharding.spec}); in data parallelism every device keeps "
-                f"a full copy of the parameters: replicate them with P().")
+    for hidden, per_device, seed in ((2 * model, 8, 0), (3 * model, 4, 1)):
+        rows = per_device * data
+        X, Y = _parallel.noisy_xor(jax.random.key(seed), rows)
+        params = _xor.init_params(jax.random.key(seed + 1), hidden=hidden)
+        shown = (f"init_params(jax.random.key({seed + 1}), hidden={hidden}),"
+                 f" noisy_xor(jax.random.key({seed}), {rows}) and a "
+                 f"{data} x {model} mesh")
+        got = _call_step(fn, params, X, Y, mesh)
+        if not isinstance(got, (tuple, list)) or len(got) != 4:
+            raise fail("Your function should return the new parameters, a "
+                       "tuple (w1, b1, w2, b2), as gd_step does.")
+        expected = _gd_step(params, X, Y, 1.0)
+        values = [np.asarray(g) if isinstance(g, jax.Array) else g
+                  for g in got]
+        if all(isinstance(v, np.ndarray) and v.shape == e.shape
+               for v, e in zip(values, expected)):
+            ratio = [np.asarray(v - p) / np.asarray(e - p)
+                     for v, e, p in zip(values, expected, params)]
+            steps = np.concatenate([r.ravel() for r in ratio])
+            steps = steps[np.isfinite(steps)]
+            if steps.size and np.allclose(steps, steps[0], rtol=1e-3) and (
+                    not np.isclose(steps[0], 1.0, rtol=1e-3)) and (
+                    not np.isclose(steps[0], 0.0, atol=1e-3)):
+                raise fail(
+                    f"Every parameter moved {steps[0]:.3g} times as far as "
+                    f"one step of gd_step with lr = 1.0 (with {shown}): a "
+                    f"learning rate other than 1.0, or a gradient summed "
+                    f"over the devices that should be averaged.")
+        for name, g, e in zip(names, got, expected):
+            same_values(g, e, what=f"the new {name}", shown=shown,
+                        rtol=1e-5, atol=1e-6)
+        for name, g in zip(names, got):
+            sharding = _require_on_mesh(g, mesh, f"The new {name}")
+            if spec_axes(sharding, g.ndim) != _HIDDEN[name]:
+                raise fail(
+                    f"The new {name} is laid out as {sharding.spec}: each "
+                    f"device should hold the part of the hidden units of "
+                    f"its column of the mesh, {_LAYOUT[name]} (and b2, "
+                    f"one number, a copy everywhere).")
     used = _splits(fn, params, X, Y, mesh)
     for what in ("X", "Y"):
         entries = used.get(what)
-        if not entries or not any(entries):
+        if not entries or "data" not in entries[0]:
             raise fail(
                 f"Your step gives the right parameters, but {what} is not "
-                f"split: every device works on the whole batch, which is "
-                f"not data parallelism. Place X and Y with "
-                f"NamedSharding(mesh, P({axis!r})) before the step")
-        if axis not in entries[0] or any(entries[1:]):
-            raise fail(
-                f"Your step splits {what} along another axis than the "
-                f"rows (the batch). Split the rows: "
-                f"NamedSharding(mesh, P({axis!r}))")
-    for what in names:
+                f"split by rows over 'data': every device works on the "
+                f"whole batch. Place X and Y with NamedSharding(mesh, "
+                f"P('data')) before the step.")
+    for what in ("w1", "b1", "w2"):
         entries = used.get(what)
-        if entries and any(entries):
+        if entries is not None and "model" not in frozenset().union(
+                *entries):
             raise fail(
-                f"Your step splits the parameter {what} over the devices; "
-                f"in data parallelism every device keeps a full copy of "
-                f"the parameters: replicate them with NamedSharding(mesh, "
-                f"P())")
-    return (f"Correct: one data-parallel step on {n} device(s) gives the "
-            f"one-device result, the rows of X and Y are split over the "
-            f"devices, and every device holds the new parameters.")
+                f"Your step computes with a full copy of {what} on every "
+                f"device and splits the result only at the end: split the "
+                f"parameters over 'model' before the step, so that each "
+                f"device computes only its hidden units.")
+    return (f"Correct: on a {data} x {model} mesh, the rows are split over "
+            f"'data' and the hidden units over 'model', and the step "
+            f"gives the one-device result.")
 
 
 # --- standardize_batch: statistics of the whole batch with shard_map ------
@@ -193,30 +258,62 @@ _COLLECTIVES = {"psum", "psum_invariant", "pmean", "all_gather",
                 "ppermute", "all_to_all"}
 
 
-def _standardize_inputs(n: int) -> list[tuple[np.ndarray, str]]:
-    """Batches of 4 rows per device whose blocks differ in mean and spread.
+def _standardize_inputs(n: int) -> list[tuple[np.ndarray, str, int]]:
+    """Batches whose blocks differ in mean and spread from device to
+    device, with 4, 3 and 5 rows per device (the statement promises only
+    the same number on each).
 
-    The shown one is easy to type; the random one has a different offset
+    The first is easy to type; the random ones have a different offset
     and scale per device, so statistics of one block are never those of
     the batch.
     """
+    out = []
     rows = 4 * n
     shown = np.arange(rows * 3, dtype=np.float32).reshape(rows, 3) ** 1.5
-    rng = np.random.default_rng(0)
-    block = np.repeat(np.arange(n, dtype=np.float32), 4)[:, None]
-    random = (rng.normal(size=(rows, 3)) * (1 + block) + 3 * block
-              - 2.0).astype(np.float32)
-    return [(shown, f"x = jnp.arange({rows * 3}.0).reshape({rows}, 3) ** 1.5"
-                    f" split over a mesh of {n} device(s)"),
-            (random, f"a random batch of shape ({rows}, 3) split over a mesh "
-                     f"of {n} device(s)")]
+    out.append((shown, f"x = jnp.arange({rows * 3}.0).reshape({rows}, 3) "
+                       f"** 1.5 split over a mesh of {n} device(s)", 4))
+    for per_device, seed in ((3, 0), (5, 1)):
+        rows = per_device * n
+        rng = np.random.default_rng(seed)
+        block = np.repeat(np.arange(n, dtype=np.float32),
+                          per_device)[:, None]
+        random = (rng.normal(size=(rows, 3)) * (1 + block) + 3 * block
+                  - 2.0).astype(np.float32)
+        out.append((random, f"a random batch of shape ({rows}, 3) "
+                            f"({per_device} rows per device) split over a "
+                            f"mesh of {n} device(s)", per_device))
+    return out
+
+
+def _differences(values: np.ndarray, expected: np.ndarray, shown: str,
+                 what: str) -> None:
+    """Fail with a summary (not the whole arrays) if the values differ."""
+    if values.shape != expected.shape:
+        raise fail(f"Wrong shape for {what}: expected {expected.shape}, got "
+                   f"{values.shape}, for {shown}")
+    close = np.isclose(values, expected, rtol=1e-4, atol=1e-4)
+    if close.all():
+        criterion()
+        return
+    gap = np.where(close, 0.0, np.abs(values.astype(float) - expected))
+    gap = np.nan_to_num(gap, nan=np.inf)
+    row, col = np.unravel_index(np.argmax(gap), gap.shape)
+    rows_off = np.unique(np.nonzero(~close)[0])
+    raise fail(
+        f"Wrong values for {what} with {shown}: {(~close).sum()} of "
+        f"{close.size} entries differ, in {rows_off.size} of "
+        f"{values.shape[0]} rows (from row {rows_off[0]} to row "
+        f"{rows_off[-1]}); the largest difference is at row {row}, column "
+        f"{col}: expected {expected[row, col]:.4g}, got "
+        f"{values[row, col]:.4g}")
 
 
 def _per_block(x: np.ndarray, n: int, f) -> np.ndarray:
     return np.concatenate([f(b) for b in np.split(x, n)])
 
 
-def _wrong_guesses(x: np.ndarray, n: int) -> list[tuple[np.ndarray, str]]:
+def _wrong_guesses(x: np.ndarray, n: int, per_device: int
+                   ) -> list[tuple[np.ndarray, str]]:
     """What typical mistakes give on ``x``, with the hint for each."""
     mean, std = x.mean(0), x.std(0)
     local_mean = np.stack([b.mean(0) for b in np.split(x, n)])
@@ -229,8 +326,8 @@ def _wrong_guesses(x: np.ndarray, n: int) -> list[tuple[np.ndarray, str]]:
          "those of the whole batch. Combine the devices' values with "
          "lax.pmean (or lax.psum) over the mesh axis."),
         ((x - sums) / np.sqrt(sum_var),
-         "lax.psum adds up the devices' values: a sum of means is not the "
-         "mean. Divide by the number of devices, or use lax.pmean."),
+         "Your lax.psum adds up the devices' values: a sum of means is "
+         "not the mean. Divide by the number of devices, or use lax.pmean."),
         ((x - mean) / local_std.mean(0),
          "The mean is right, the spread is not: the standard deviation of "
          "the batch is not the mean of the devices' standard deviations. "
@@ -249,9 +346,19 @@ def _wrong_guesses(x: np.ndarray, n: int) -> list[tuple[np.ndarray, str]]:
          "Your result is scaled but not centered: subtract the mean of the "
          "batch too."),
     ]
+    if per_device != 4:
+        count = 4 * n
+        fixed_mean = x.sum(0) / count
+        fixed_var = ((x - fixed_mean) ** 2).sum(0) / count
+        guesses.append((
+            (x - fixed_mean) / np.sqrt(fixed_var),
+            f"Your statistics divide by a fixed number of rows, 4 per "
+            f"device (the example's), but here each device holds "
+            f"{per_device}: count the rows a device holds (block.shape[0]) "
+            f"or average the devices' means with lax.pmean."))
     if n > 1:
         guesses.append((
-            (x - mean) / np.sqrt(((x - local_mean.repeat(4, 0)) ** 2
+            (x - mean) / np.sqrt(((x - local_mean.repeat(per_device, 0)) ** 2
                                   ).mean(0)),
             "The mean is right, the spread is not: measure each device's "
             "squared deviations from the global mean, not from its own "
@@ -292,7 +399,9 @@ def _attempt(fn, x, mesh, axis: str):
             raise error
         return call(again)   # the shared explanation of the error
     if out is None:
-        return call(lambda: None)   # "not attempted yet"
+        from ._debugging import _answer
+        return _answer(lambda: None) if not _did_work(fn) else _answer(
+            fn, x, mesh)
     return out
 
 
@@ -331,7 +440,7 @@ def standardize_batch(fn) -> str:
                          devices=devices)
     axis = "batch"
     rows = jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec(axis))
-    for x, shown in _standardize_inputs(n):
+    for x, shown, per_device in _standardize_inputs(n):
         xs = jax.device_put(jnp.asarray(x), rows)
         got = _attempt(fn, xs, mesh, axis)
         if isinstance(got, (list, tuple)):
@@ -341,11 +450,10 @@ def standardize_batch(fn) -> str:
         expected = (x - x.mean(0)) / x.std(0)
         if values.shape == expected.shape and not np.allclose(
                 values, expected, rtol=1e-4, atol=1e-4):
-            for guess, hint in _wrong_guesses(x, n):
+            for guess, hint in _wrong_guesses(x, n, per_device):
                 if np.allclose(values, guess, rtol=1e-4, atol=1e-4):
                     raise fail(f"{hint} Checked with {shown}.")
-        same_values(values, expected, what="the standardized batch",
-                    shown=shown, rtol=1e-4, atol=1e-4)
+        _differences(values, expected, shown, "the standardized batch")
         if not isinstance(got, jax.Array):
             raise fail(
                 f"Your function returned a {type(got).__name__}, not a JAX "

@@ -17,19 +17,20 @@ import numpy as np
 from jax.tree_util import keystr
 
 from .. import _xor
+from ._debugging import _did_work
 from ._framework import (
     CheckFailed,
     Feedback,
     call,
     checker,
+    describe,
     fail,
     jittable,
     require_array,
-    require_scalar,
     same_values,
 )
 
-__all__ = ["global_norm", "clip_by_global_norm", "dense_pytree"]
+__all__ = ["unstack", "clip_by_global_norm", "dense_pytree"]
 
 
 def _cases():
@@ -68,6 +69,9 @@ def _call_on(fn: Callable, args: tuple, shown: str, passed: str | None):
     try:
         return call(fn, *args)
     except CheckFailed as stop:
+        if stop.feedback.status == Feedback.NOT_ATTEMPTED and _did_work(fn):
+            raise fail("Your function ran but returned None: you may have "
+                       "forgotten the `return`") from None
         if (passed is None or stop.feedback.status != Feedback.FAIL
                 or not _about_containers(stop.error)):
             raise
@@ -83,43 +87,105 @@ def _call_on(fn: Callable, args: tuple, shown: str, passed: str | None):
 
 # ------------------------------------------------------------- pytrees-ex1
 
-@checker("global_norm")
-def global_norm(norm) -> str:
-    """Check ``global_norm(tree)``: the 2-norm of all the tree's numbers."""
+def _stacked_cases():
+    """(shown, tree, n): trees whose leaves share a first axis of n."""
+    rng = np.random.default_rng(4)
+    return [
+        ("the dict {'w': an array of shape (6, 2, 2), 'b': one of shape "
+         "(6, 2)}",
+         {"w": jnp.asarray(rng.normal(size=(6, 2, 2)), jnp.float32),
+          "b": jnp.asarray(rng.normal(size=(6, 2)), jnp.float32)}, 6),
+        ("the tuple (jnp.arange(2), None, [jnp.ones((2, 3)), "
+         "{'scale': jnp.array([0.5, 2.0])}], jnp.zeros(2)) of int32, None "
+         "and float32 leaves",
+         (jnp.arange(2), None, [jnp.ones((2, 3)),
+                                {"scale": jnp.array([0.5, 2.0])}],
+          jnp.zeros(2)), 2),
+        ("a dict of 5 stacked XOR networks, {'hidden': (w1, b1), "
+         "'output': (w2, b2)}",
+         {"hidden": (jnp.asarray(rng.normal(size=(5, 2, 3)), jnp.float32),
+                     jnp.asarray(rng.normal(size=(5, 3)), jnp.float32)),
+          "output": (jnp.asarray(rng.normal(size=(5, 3)), jnp.float32),
+                     jnp.asarray(rng.normal(size=(5, 1)), jnp.float32))},
+         5),
+    ]
+
+
+def _check_unstacked(got, tree, n: int, shown: str) -> None:
+    if not isinstance(got, list):
+        raise fail(f"Your function should return a list of {n} trees, but "
+                   f"it returned {describe(got)} for {shown}")
+    leaves = jax.tree.leaves(tree)
+    if len(got) != n:
+        sizes = sorted({np.shape(x)[0] for x in leaves})
+        if len(got) == len(jax.tree.structure(tree).children()):
+            hint = (" (the number of entries of the container at the top, "
+                    "not the length of the leaves' first axis?)")
+        elif len(got) == n - 1:
+            hint = " (a range that stops one short?)"
+        else:
+            hint = (" (a number written in? take it from the leaves' "
+                    "shape)")
+        raise fail(f"For {shown} your list has {len(got)} trees, but the "
+                   f"leaves' first axis has length {sizes[0]}: one tree per "
+                   f"index of that axis{hint}")
+    structure = jax.tree.structure(tree)
+    for i, item in enumerate(got):
+        if jax.tree.structure(item) != structure:
+            if all(isinstance(x, jax.Array) for x in jax.tree.leaves(item)) \
+                    and len(jax.tree.leaves(item)) == len(leaves) and (
+                    isinstance(item, list)) and structure.num_nodes > 2:
+                raise fail(
+                    f"Item {i} of your list, for {shown}, is a plain list of "
+                    f"the leaves: rebuild each one with the input's "
+                    f"structure (unflatten), so that it is a tree like the "
+                    f"input.")
+            raise fail(
+                f"Item {i} of your list, for {shown}, has another structure "
+                f"than the input: {jax.tree.structure(item)} instead of "
+                f"{structure}.")
+        for path_leaf, leaf in zip(jax.tree.leaves_with_path(item),
+                                   leaves):
+            path, got_leaf = path_leaf
+            where = f"at {keystr(path)} of item {i}, for {shown}"
+            got_leaf = np.asarray(got_leaf)
+            want = np.asarray(leaf)[i]
+            if got_leaf.shape == (1,) + want.shape:
+                raise fail(
+                    f"The leaf {where} has shape {got_leaf.shape}, with the "
+                    f"stacked axis still there (length 1): index it away, "
+                    f"leaf[i] rather than leaf[i:i + 1] or jnp.split.")
+            if got_leaf.shape != want.shape:
+                raise fail(f"Wrong shape for the leaf {where}: expected "
+                           f"{want.shape}, got {got_leaf.shape}; unstack "
+                           f"along the first axis.")
+            if got_leaf.dtype != want.dtype:
+                raise fail(f"The leaf {where} has the right values but the "
+                           f"dtype {got_leaf.dtype} instead of "
+                           f"{want.dtype}: keep each leaf's dtype.")
+            if not np.array_equal(got_leaf, want):
+                first = np.asarray(leaf)[0]
+                if i > 0 and np.array_equal(got_leaf, first):
+                    raise fail(f"Item {i} of your list, for {shown}, is a "
+                               f"copy of item 0: tree i takes entry i of "
+                               f"every leaf.")
+                raise fail(f"Wrong values for the leaf {where}: expected "
+                           f"entry {i} of the input's leaf along its first "
+                           f"axis.")
+
+
+@checker("unstack")
+def unstack(fn) -> str:
+    """Check ``unstack(tree)``: a list of n trees, tree i holding entry i
+    of every leaf."""
     passed = None
-    for shown, tree in _cases():
-        got = require_array(_call_on(norm, (tree,), shown, passed),
-                            "the global norm")
-        _check_norm(got, tree, shown)
+    for shown, tree, n in _stacked_cases():
+        got = _call_on(fn, (tree,), shown, passed)
+        _check_unstacked(got, tree, n, shown)
         passed = passed or shown
-    shown, tree = _cases()[-1]
-    got = require_array(jittable(norm, tree), "the global norm")
-    _check_norm(got, tree, shown + " under jax.jit")
-    return ("Correct: your global norm is right for a tuple, a dict and a "
-            "nested tree, and works under jax.jit.")
-
-
-def _check_norm(got: np.ndarray, tree, shown: str) -> None:
-    expected = _norm(tree)
-    got = require_scalar(got, "the global norm", shown=shown,
-                         many="combine the leaves into one sum before the "
-                              "square root")
-    value = float(got)
-    if np.isclose(value, expected, rtol=1e-5):
-        return
-    if np.isclose(value, expected ** 2, rtol=1e-5):
-        raise fail(
-            f"For {shown} you returned {value:.4g}, the *squared* norm: "
-            f"take the square root of the sum of squares.")
-    leaf_norms = sum(np.linalg.norm(np.asarray(x).ravel())
-                     for x in jax.tree.leaves(tree))
-    if np.isclose(value, leaf_norms, rtol=1e-5):
-        raise fail(
-            f"For {shown} you returned {value:.4g}, the sum of each leaf's "
-            f"norm. The global norm is the square root of the sum of the "
-            f"squares of *all* numbers: add the leaves' sums of squares "
-            f"first, take one square root at the end.")
-    same_values(got, expected, what="the global norm", shown=shown)
+    return ("Correct: your trees have the input's structure and the "
+            "entries of its leaves, for a dict, a nested tuple with None and "
+            "integer leaves, and five stacked networks.")
 
 
 # ------------------------------------------------------------- pytrees-ex2
