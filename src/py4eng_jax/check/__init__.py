@@ -16,13 +16,13 @@ from ._heat import periodic_sharded, periodic_step
 from ._jit import clip_by_norm, xor_train_step
 from ._loops import damped_newton, sum_after
 from ._monte_carlo import delta_std, divider_exceedance
-from ._numpy_differences import huber, random_walk, tribonacci
+from ._numpy_differences import bin_counts, huber, random_walk
 from ._parallel import standardize_batch, tensor_parallel_step
 from ._pytrees import clip_by_global_norm, dense_pytree, unstack
 from ._sparse import bar_conductivity, steady_insulated
 from ._static_args import moving_average, padded_fibonacci
 from ._truss import buckling_ratios, drift_exceedance
-from ._vmap import ensemble_losses, nearest_rows
+from ._vmap import clipped_mean_grad, nearest_rows
 
 __all__ = [
     "Feedback",
@@ -45,7 +45,7 @@ __all__ = [
     # monte-carlo
     "divider_exceedance", "delta_std",
     # numpy-differences
-    "tribonacci", "huber", "random_walk",
+    "bin_counts", "huber", "random_walk",
     # parallel
     "tensor_parallel_step", "standardize_batch",
     # pytrees
@@ -57,5 +57,5 @@ __all__ = [
     # truss
     "buckling_ratios", "drift_exceedance",
     # vmap
-    "nearest_rows", "ensemble_losses",
+    "nearest_rows", "clipped_mean_grad",
 ]
