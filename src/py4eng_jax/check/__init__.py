@@ -15,7 +15,7 @@ from ._framework import Feedback
 from ._heat import periodic_sharded, periodic_step
 from ._jit import clip_by_norm, xor_train_step
 from ._loops import newton, running_mean
-from ._monte_carlo import delta_std, divider_exceedance
+from ._monte_carlo import divider_exceedance, mean_second_order
 from ._numpy_differences import huber, random_walk, tribonacci
 from ._parallel import data_parallel_step, standardize_batch
 from ._pytrees import clip_by_global_norm, dense_pytree, global_norm
@@ -43,7 +43,7 @@ __all__ = [
     # loops
     "running_mean", "newton",
     # monte-carlo
-    "divider_exceedance", "delta_std",
+    "divider_exceedance", "mean_second_order",
     # numpy-differences
     "tribonacci", "huber", "random_walk",
     # parallel
