@@ -10,7 +10,7 @@ from ._autodiff import xor_accuracy, xor_grad_b2
 from ._benchmarking import escape_count_while, honest_times
 from ._debugging import mean_of_first, safe_norm
 from ._derivatives import hvp, newton_step
-from ._fitting import cubic_residuals, dxT_dk
+from ._fitting import dxT_dk, profile_loss
 from ._framework import Feedback
 from ._heat import periodic_sharded, periodic_step
 from ._jit import clip_by_norm, xor_train_step
@@ -35,7 +35,7 @@ __all__ = [
     # derivatives
     "hvp", "newton_step",
     # fitting
-    "cubic_residuals", "dxT_dk",
+    "profile_loss", "dxT_dk",
     # heat
     "periodic_step", "periodic_sharded",
     # jit
