@@ -511,3 +511,14 @@ def test_setup_cells_leave_out_glue():
     """the released set-up cells do not need myst_nb"""
     code = "import jax\nfrom myst_nb import glue\nx = 1\nglue('x', x)\n"
     assert course._without_glue(code) == "import jax\nx = 1"
+
+
+def test_exercise_statement_keeps_its_title():
+    """an exercise's title (its level and name) opens its statement in the
+    assignment; an untitled one is left as it was"""
+    text = ("```{exercise-start} Core: A title\n:label: c-ex1\n```\n\n"
+            "Do it.\n\n```{exercise-end}\n```\n\n"
+            "```{exercise-start}\n:label: c-ex2\n```\nAgain.\n"
+            "```{exercise-end}\n```\n")
+    assert list(course._exercise_blocks(text)) == [
+        ("c-ex1", "**Core: A title.** Do it."), ("c-ex2", "Again.")]

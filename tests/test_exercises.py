@@ -25,9 +25,11 @@ from book_files import ROOT
 
 CHAPTERS = sorted((ROOT / "book").glob("*.md"))
 CHECK_CALL = re.compile(r"\bcheck\.(\w+)\(")
-# {exercise-start} with its :label:, {solution-start} LABEL, {solution-end}
+# {exercise-start} TITLE with its :label:, {solution-start} LABEL,
+# {solution-end}
 DIRECTIVE = re.compile(r"\{(exercise-start|solution-start|solution-end)\}"
-                       r"(?:\s*\n:label:\s*(\S+)|[ \t]*(\S*))")
+                       r"(?:[ \t]*(?P<title>[^\n]*)\n:label:\s*(\S+)"
+                       r"|[ \t]*(\S*))")
 
 
 def _source(cell) -> str:
@@ -61,7 +63,7 @@ def exercises(md) -> dict[str, dict[str, list[tuple[str, str]]]]:
         if cell["cell_type"] == "markdown":
             for match in DIRECTIVE.finditer(text):
                 kind = match.group(1)
-                name = match.group(2) or match.group(3)
+                name = match.group(3) or match.group(4)
                 if kind == "exercise-start":
                     label, part = name, "stub"
                     found[label] = {"stub": [], "solution": []}

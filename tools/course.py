@@ -215,7 +215,7 @@ def _exercise_blocks(text: str):
         match = _DIRECTIVE.match(line)
         if not match or match["name"] != "exercise-start":
             continue
-        j, label = i + 1, None
+        j, label, title = i + 1, None, match["arg"].strip()
         while j < len(lines) and lines[j].startswith(":"):
             if lines[j].startswith(":label:"):
                 label = lines[j].split(":", 2)[2].strip()
@@ -228,7 +228,8 @@ def _exercise_blocks(text: str):
                 break
             body.append(lines[j])
             j += 1
-        yield label, "\n".join(body).strip()
+        statement = "\n".join(body).strip()
+        yield label, (f"**{title}.** {statement}" if title else statement)
 
 
 def _without_checks(code: str) -> str:

@@ -230,9 +230,9 @@ def plain_markdown(source: str, values: dict, titles: dict,
     cells, so that each heading gets its number.
 
     >>> print(plain_markdown(
-    ...     "(x)=\\n```{exercise-start}\\n:label: c-ex1\\n```\\n\\nDo it.",
-    ...     {}, {}, []))
-    ### Exercise 1
+    ...     "(x)=\\n```{exercise-start} Core: A title\\n:label: c-ex1\\n```"
+    ...     "\\n\\nDo it.", {}, {}, []))
+    ### Exercise 1 (Core: A title)
     <BLANKLINE>
     Do it.
     """
@@ -266,7 +266,9 @@ def plain_markdown(source: str, values: dict, titles: dict,
         index = end + 1
         if name == "exercise-start":
             exercises.append(options.get("label", ""))
-            out.append(f"### Exercise {len(exercises)}")
+            title = directive["argument"].strip()
+            out.append(f"### Exercise {len(exercises)}"
+                       + (f" ({title})" if title else ""))
         elif name in ("exercise-end", "solution-end"):
             pass
         elif name in ("solution-start", "solution"):
