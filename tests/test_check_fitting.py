@@ -12,6 +12,7 @@ import threading
 import attempts_fitting as A
 import jax
 import jax.numpy as jnp
+import numpy as np
 import pytest
 
 from py4eng_jax import check
@@ -136,3 +137,12 @@ def test_checks_in_float64_whatever_the_setting(checker, solution):
         assert jax.config.jax_enable_x64
     finally:
         jax.config.update("jax_enable_x64", False)
+
+
+@pytest.mark.parametrize("index", [0, 1])
+def test_profile_losses_stored_in_the_checker_are_those_of_a_fit(index):
+    """the checker's stored profile losses are what a float64
+    Levenberg-Marquardt fit of k and x0 gives for each c"""
+    from py4eng_jax.check import _fitting as F
+    assert np.allclose(F.profile_reference(index),
+                       F._PROFILE_LOSSES[index], rtol=1e-9, atol=0)
