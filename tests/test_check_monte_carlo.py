@@ -351,3 +351,14 @@ def test_second_order_mean_is_closer_to_the_exact_beam_mean():
     exact = M.beam_lognormal_mean()
     f0, second = M._mean_parts(0)[0], M._mean_expected(0)
     assert abs(second - exact) < 0.1 * abs(f0 - exact), (f0, second, exact)
+
+
+def test_hand_derivatives_of_the_checker_match_jax():
+    """the checker's derivatives by hand agree with jax.hessian"""
+    for index, (_, f, m, _) in enumerate(M._MEAN_CASES):
+        f0, g, H, _ = M._mean_parts(index)
+        with jax.enable_x64(True):
+            x = jnp.asarray(m, jnp.float64)
+            assert np.isclose(f0, float(f(x)), rtol=1e-12)
+            assert np.allclose(g, jax.grad(f)(x), rtol=1e-12)
+            assert np.allclose(H, jax.hessian(f)(x), rtol=1e-12)
