@@ -248,3 +248,7 @@ def BAD_dx_no_return(theta, T):
 def BAD_dx_fixed_time(theta, T):
     """T = 5.0 from the statement, whatever T is"""
     return _correct_dxT_dk(theta, 5.0)
+
+
+def BAD_dx_stub(theta, T):
+    ...
