@@ -35,7 +35,7 @@ CATALOGUE = {
         "BOOK_profile": (PASS, "several c and two experiments"),
         "OK_profile_closure": (PASS,),
         "OK_profile_theta_vector": (PASS,),
-        "OK_profile_optimistix": (PASS,),
+        "OK_profile_x0_solved": (PASS,),
         "BAD_profile_stub": (TODO, "Not attempted"),
         "BAD_profile_sum_of_squares": (FAIL, "c = 0.4 and the chapter's",
                                        "half of it"),
