@@ -183,3 +183,24 @@ def BAD_gathered_result(u0, r, n_steps, mesh):
 def BAD_never_returns(u0, r, n_steps, mesh):
     while True:
         pass
+
+def BAD_last_row_index(u0, r, n_steps, mesh):
+    """band[3:4] as "the last row": four rows per device, as announced"""
+    n = mesh.size
+    fwd = [(i, (i + 1) % n) for i in range(n)]
+    bwd = [((i + 1) % n, i) for i in range(n)]
+
+    def step(x):
+        above = lax.ppermute(x[3:4], "rows", fwd)
+        below = lax.ppermute(x[:1], "rows", bwd)
+        return update(x, above, below, r)
+    return smap(lambda b: lax.fori_loop(
+        0, n_steps, lambda _, x: step(x), b), mesh)(u0)
+
+def BAD_typed_device_count(u0, r, n_steps, mesh):
+    """the ring's size from the test machine's device count, 4"""
+    n = 4
+    fwd = [(i, (i + 1) % n) for i in range(n)]
+    bwd = [((i + 1) % n, i) for i in range(n)]
+    return smap(lambda b: lax.fori_loop(
+        0, n_steps, lambda _, x: ring(x, fwd, bwd, r), b), mesh)(u0)

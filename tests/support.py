@@ -205,8 +205,8 @@ def catalogue_tests(catalogue: dict, attempts, get=None, *,
 # pytest --chapter book/NAME.md (tests/conftest.py) runs only these:
 # - book/NAME.ipynb under strict nbval;
 # - in the shared files (SHARED_TEST_FILES), the tests whose id names the
-#   chapter: "NAME.md" (pairing, stored outputs) or "NAME-exN/..." (the
-#   catalogue of tests/test_check_catalogue.py and catalogue_tests());
+#   chapter: "NAME.md" (pairing, stored outputs) or "NAME-exN/..." (a
+#   catalogue run by catalogue_tests());
 # - by naming rule, tests/test_check_NAME.py and the doctests of
 #   src/py4eng_jax/check/_NAME.py (dashes become underscores);
 # - the helpers the chapter calls: for each public name of py4eng_jax that
@@ -215,8 +215,7 @@ def catalogue_tests(catalogue: dict, attempts, get=None, *,
 # A new chapter needs no entry anywhere: only a helper module whose tests
 # are not named after it needs a line in HELPER_TESTS.
 
-SHARED_TEST_FILES = ("test_notebooks.py", "test_check_catalogue.py",
-                     "test_exercises.py")
+SHARED_TEST_FILES = ("test_notebooks.py", "test_exercises.py")
 
 #: Helper modules whose tests are not (only) tests/test_MODULE.py.
 HELPER_TESTS = {

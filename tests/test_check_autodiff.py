@@ -5,7 +5,6 @@ hints.
 """
 
 import attempts_autodiff as S
-
 from support import catalogue_tests
 
 PASS, FAIL, TODO = "pass", "fail", "not attempted"

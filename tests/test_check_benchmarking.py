@@ -5,7 +5,6 @@ and hints, and what the catalogue cannot state.
 """
 
 import attempts_benchmarking as S
-
 from support import catalogue_tests
 
 PASS, FAIL, TODO = "pass", "fail", "not attempted"

@@ -5,7 +5,6 @@ attempts in tests/attempts_debugging.py, run in this process.
 """
 
 import attempts_debugging
-
 from support import catalogue_tests
 
 PASS, FAIL, TODO = "pass", "fail", "not attempted"

@@ -9,12 +9,12 @@ attempted", with the hint fragments listed.
 
 import threading
 
-import attempts_derivatives as S
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
 
+import attempts_derivatives as S
 from py4eng_jax import check
 from py4eng_jax.check import _deadline
 from py4eng_jax.check import _derivatives as D

@@ -12,9 +12,17 @@ from jax import lax
 
 import attempts_heat
 from py4eng_jax import check
+from py4eng_jax.check import _framework as framework
 from support import assert_hint, catalogue_tests
 
 PASS, FAIL, TODO = "pass", "fail", "not attempted"
+
+# A body that does work and returns None: "not attempted" until the
+# framework's returned_none (branch ex-msg) lands, then "did you forget
+# return?". Remove the first branch once it has.
+NO_RETURN = ((FAIL, "forget `return`")
+             if hasattr(framework, "returned_none")
+             else (TODO, "Not attempted"))
 
 # ------------------------------------------------------------- heat-ex1
 
@@ -100,6 +108,48 @@ def BAD_never_returns(u, r):
     return lax.while_loop(lambda v: True, lambda v: v + 1, u)
 
 
+def BAD_double_loop(u, r):
+    """a Python loop over the grid points, modulo for the wrap-around"""
+    m, n = u.shape
+    new = u
+    for i in range(m):
+        for j in range(n):
+            near = (u[(i - 1) % m, j] + u[(i + 1) % m, j]
+                    + u[i, (j - 1) % n] + u[i, (j + 1) % n])
+            new = new.at[i, j].set(u[i, j] + r * (near - 4 * u[i, j]))
+    return new
+
+
+def BAD_fori_over_points(u, r):
+    """the same point by point, in a lax.fori_loop"""
+    m, n = u.shape
+
+    def point(k, new):
+        i, j = k // n, k % n
+        near = (u[(i - 1) % m, j] + u[(i + 1) % m, j]
+                + u[i, (j - 1) % n] + u[i, (j + 1) % n])
+        return new.at[i, j].set(u[i, j] + r * (near - 4 * u[i, j]))
+    return lax.fori_loop(0, m * n, point, u)
+
+
+def BAD_fixed_r(u, r):
+    """r = 0.2 from the statement's example, whatever r is"""
+    return _step(u, 0.2)
+
+
+def BAD_five_rows(u, r):
+    """the last row taken as u[4], the shown grid's"""
+    down = jnp.concatenate([u[4:5], u[:4]])
+    up = jnp.concatenate([u[1:], u[:1]])
+    near = down + up + jnp.roll(u, 1, axis=1) + jnp.roll(u, -1, axis=1)
+    return u + r * (near - 4 * u)
+
+
+def BAD_no_return(u, r):
+    """the step computed, but not returned"""
+    new = _step(u, r)  # noqa: F841
+
+
 CATALOGUE = {"heat-ex1": ("periodic_step", {
     "OK_wrap_pad": (PASS, "periodic boundaries"),
     "OK_concatenate": (PASS, "periodic boundaries"),
@@ -118,6 +168,12 @@ CATALOGUE = {"heat-ex1": ("periodic_step", {
     "BAD_transposed": (FAIL, "Wrong shape for the new values"),
     "BAD_list": (FAIL, "should be an array"),
     "BAD_never_returns": (FAIL, "still running after 10000 steps"),
+    "BAD_double_loop": (FAIL, "loops over the grid points in Python",
+                        "program grows with the grid"),
+    "BAD_fori_over_points": (FAIL, "one at a time in a lax loop"),
+    "BAD_fixed_r": (FAIL, "ignores its argument r"),
+    "BAD_five_rows": (FAIL, "first u's size into the code"),
+    "BAD_no_return": NO_RETURN,
 })}
 
 (test_catalogue, test_catalogue_covers_every_exercise,
@@ -153,6 +209,10 @@ CATALOGUE_SHARDED = {"heat-ex2": ("periodic_sharded", {
     "BAD_all_gather_instead": (FAIL, "has no lax.ppermute"),
     "BAD_gathered_result": (FAIL, "it should stay split by rows"),
     "BAD_never_returns": (FAIL, "did not return within"),
+    "BAD_last_row_index": (FAIL, "five rows per device",
+                           "size of the first cases into the code"),
+    "BAD_typed_device_count": (FAIL, "a mesh of 2 devices",
+                          "size of the first cases into the code"),
 })}
 
 (test_catalogue_sharded, test_catalogue_sharded_covers_every_exercise,

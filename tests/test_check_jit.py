@@ -4,7 +4,6 @@ The attempts are in tests/attempts_jit.py; here their verdicts and hints.
 """
 
 import attempts_jit as S
-
 from support import catalogue_tests
 
 PASS, FAIL, TODO = "pass", "fail", "not attempted"

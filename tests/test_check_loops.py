@@ -5,7 +5,6 @@ hints, and what the catalogue cannot state.
 """
 
 import attempts_loops as S
-
 from py4eng_jax.check import _loops
 from support import catalogue_tests
 

@@ -1,19 +1,27 @@
 """The checkers of the monte-carlo chapter: their catalogue of attempts.
 
-As in tests/test_check_catalogue.py: ``BOOK_*`` (the chapter's solution)
+As in tests/support.py: ``BOOK_*`` (the chapter's solution)
 and ``OK_*`` (correct solutions written differently) pass; each ``BAD_*``
 (a typical wrong answer) fails, or is "not attempted", with the hint
-fragments listed. The attempts live here, not in checker_solutions.py.
+fragments listed.
 """
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from py4eng_jax.check import _framework as framework
 from py4eng_jax.check import _monte_carlo as M
 from support import catalogue_tests
 
 PASS, FAIL, TODO = "pass", "fail", "not attempted"
+
+# A body that does work and returns None: "not attempted" until the
+# framework's returned_none (branch ex-msg) lands, then "did you forget
+# return?". Remove the first branch once it has.
+NO_RETURN = ((FAIL, "forget `return`")
+             if hasattr(framework, "returned_none")
+             else (TODO, "Not attempted"))
 
 divider_means = jnp.array([12.0, 10.0, 5.0])
 divider_stds = jnp.array([0.2, 0.3, 0.15])
@@ -132,68 +140,131 @@ def BAD_divider_forever(key, n):
         pass
 
 
+def BAD_divider_swapped(key, n):
+    """(se, p): the pair the wrong way round"""
+    p, se = BOOK_divider(key, n)
+    return se, p
+
+
+def BAD_divider_n_in_se(key, n):
+    """the statement's n = 100,000 written into the standard error"""
+    p, _ = BOOK_divider(key, n)
+    return p, jnp.sqrt(p * (1 - p) / 100_000)
+
+
+def BAD_divider_fixed_size(key, n):
+    """always 100,000 samples, whatever n asks"""
+    p, _ = BOOK_divider(key, 100_000)
+    return p, jnp.sqrt(p * (1 - p) / n)
+
+
+def BAD_divider_no_return(key, n):
+    """p and se computed, but not returned"""
+    p, se = BOOK_divider(key, n)  # noqa: F841
+
+
 # ------------------------------------------------------- monte-carlo-ex2
 
 
-def BOOK_delta_std(f, means, stds):
-    g = jax.grad(f)(means)
-    return jnp.sqrt(jnp.sum((g * stds) ** 2))
+def deflection(x):
+    """the chapter's beam, for the attempt that uses it instead of f"""
+    F, L, E, b, h = x
+    return F * L**3 / (3 * E * (b * h**3 / 12))
 
 
-def OK_delta_std_covariance(f, means, stds):
-    """the quadratic form g^T Sigma g with a diagonal Sigma"""
-    g = jax.grad(f)(means)
-    return jnp.sqrt(g @ jnp.diag(stds**2) @ g)
+def BOOK_mean(f, means, stds):
+    curvature = jnp.diag(jax.hessian(f)(means))
+    return f(means) + 0.5 * jnp.sum(curvature * stds**2)
 
 
-def OK_delta_std_jvp(f, means, stds):
-    """one forward-mode derivative per input, along e_i * s_i"""
-    directions = jnp.diag(stds)
-    terms = jax.vmap(lambda d: jax.jvp(f, (means,), (d,))[1])(directions)
-    return jnp.linalg.norm(terms)
+def OK_mean_hvp(f, means, stds):
+    """one Hessian-vector product per input: a JVP of the gradient"""
+    def second(e):
+        return jax.jvp(jax.grad(f), (means,), (e,))[1] @ e
+    return f(means) + 0.5 * jax.vmap(second)(jnp.diag(stds)).sum()
 
 
-def BAD_delta_std_stub(f, means, stds):
+def OK_mean_scaled_inputs(f, means, stds):
+    """f of standardized inputs z, whose Hessian's trace is the term"""
+    def g(z):
+        return f(means + stds * z)
+    z0 = jnp.zeros_like(means)
+    return g(z0) + jnp.trace(jax.hessian(g)(z0)) / 2
+
+
+def OK_mean_nested_grad(f, means, stds):
+    """each second derivative by grad of a grad along one input"""
+    def d2(i):
+        along = lambda t: f(means.at[i].add(t))  # noqa: E731
+        return jax.grad(jax.grad(along))(0.0)
+    terms = jnp.stack([d2(i) * stds[i] ** 2 for i in range(len(means))])
+    return f(means) + terms.sum() / 2
+
+
+def BAD_mean_stub(f, means, stds):
     raise NotImplementedError
 
 
-def BAD_delta_std_variance(f, means, stds):
-    g = jax.grad(f)(means)
-    return jnp.sum((g * stds) ** 2)
+def BAD_mean_first_order(f, means, stds):
+    """the delta method's mean, f(means)"""
+    return f(means)
 
 
-def BAD_delta_std_abs_sum(f, means, stds):
-    g = jax.grad(f)(means)
-    return jnp.sum(jnp.abs(g * stds))
+def BAD_mean_shift_only(f, means, stds):
+    return 0.5 * jnp.sum(jnp.diag(jax.hessian(f)(means)) * stds**2)
 
 
-def BAD_delta_std_signed(f, means, stds):
-    g = jax.grad(f)(means)
-    return jnp.sqrt(jnp.sum(g * stds) ** 2)
+def BAD_mean_no_half(f, means, stds):
+    return f(means) + jnp.sum(jnp.diag(jax.hessian(f)(means)) * stds**2)
 
 
-def BAD_delta_std_per_input(f, means, stds):
-    return jnp.abs(jax.grad(f)(means) * stds)
+def BAD_mean_minus(f, means, stds):
+    return f(means) - 0.5 * jnp.sum(jnp.diag(jax.hessian(f)(means))
+                                    * stds**2)
 
 
-def BAD_delta_std_list(f, means, stds):
-    g = jax.grad(f)(means)
-    return [abs(float(gi * si)) for gi, si in zip(g, stds)]
+def BAD_mean_full_hessian(f, means, stds):
+    """s^T H s: the mixed terms counted"""
+    return f(means) + 0.5 * stds @ jax.hessian(f)(means) @ stds
 
 
-def BAD_delta_std_variances(f, means, stds):
-    g = jax.grad(f)(means)
-    return jnp.sqrt(jnp.sum((g * stds**2) ** 2))
+def BAD_mean_stds_not_squared(f, means, stds):
+    return f(means) + 0.5 * jnp.sum(jnp.diag(jax.hessian(f)(means)) * stds)
 
 
-def BAD_delta_std_wrong_point(f, means, stds):
-    g = jax.grad(f)(means + stds)
-    return jnp.sqrt(jnp.sum((g * stds) ** 2))
+def BAD_mean_per_input(f, means, stds):
+    """one term per input, never summed"""
+    return f(means) + 0.5 * jnp.diag(jax.hessian(f)(means)) * stds**2
 
 
-def BAD_delta_std_forever(f, means, stds):
-    while True:
-        pass
+def BAD_mean_delta_std(f, means, stds):
+    """the delta method's standard deviation instead"""
+    return jnp.sqrt(jnp.sum((jax.grad(f)(means) * stds) ** 2))
+
+
+def BAD_mean_uses_deflection(f, means, stds):
+    """the chapter's deflection, whatever f is"""
+    curvature = jnp.diag(jax.hessian(deflection)(jnp.asarray(
+        [100.0, 1000.0, 200_000.0, 50.0, 20.0])))
+    stds5 = jnp.asarray([20.0, 1.0, 20_000.0, 1.0, 2.0])
+    return deflection(jnp.asarray([100.0, 1000.0, 200_000.0, 50.0, 20.0])
+                      ) + 0.5 * jnp.sum(curvature * stds5**2)
+
+
+def BAD_mean_five_inputs(f, means, stds):
+    """a loop over the beam's five inputs"""
+    H = jax.hessian(f)(means)
+    return f(means) + 0.5 * sum(H[i, i] * stds[i] ** 2 for i in range(5))
+
+
+def BAD_mean_no_return(f, means, stds):
+    """the mean computed, but not returned"""
+    mean = BOOK_mean(f, means, stds)  # noqa: F841
+
+
+def BAD_mean_forever(f, means, stds):
+    return jax.lax.while_loop(lambda m: True, lambda m: m + 1.0,
+                              f(means))
 
 
 NOT_VECTORIZED = ("not vectorized", "jax.vmap")
@@ -217,21 +288,34 @@ CATALOGUE = {
                                   "standard deviations"),
         "BAD_divider_only_p": (FAIL, "pair (p, se)"),
         "BAD_divider_forever": (FAIL, "did not return within"),
+        "BAD_divider_swapped": (FAIL, "the wrong way round",
+                                "Return (p, se)"),
+        "BAD_divider_n_in_se": (FAIL, "n = 20,000",
+                                "written into your function"),
+        "BAD_divider_fixed_size": (FAIL, "ignores its n argument"),
+        "BAD_divider_no_return": NO_RETURN,
     }),
-    "monte-carlo-ex2": ("delta_std", {
-        "BOOK_delta_std": (PASS, "exact for a linear f"),
-        "OK_delta_std_covariance": (PASS,),
-        "OK_delta_std_jvp": (PASS,),
-        "BAD_delta_std_stub": (TODO, "Not attempted"),
-        "BAD_delta_std_variance": (FAIL, "variance", "square root"),
-        "BAD_delta_std_abs_sum": (FAIL, "add their squares"),
-        "BAD_delta_std_signed": (FAIL, "fully correlated"),
-        "BAD_delta_std_per_input": (FAIL, "one number", "add their squares"),
-        "BAD_delta_std_list": (FAIL, "should be an array", "list"),
-        "BAD_delta_std_variances": (FAIL, "multiply by the standard "
-                                          "deviations"),
-        "BAD_delta_std_wrong_point": (FAIL, "Wrong value", "at the means"),
-        "BAD_delta_std_forever": (FAIL, "did not return within"),
+    "monte-carlo-ex2": ("mean_second_order", {
+        "BOOK_mean": (PASS, "exact for a quadratic f",
+                      "exact lognormal mean"),
+        "OK_mean_hvp": (PASS,),
+        "OK_mean_scaled_inputs": (PASS,),
+        "OK_mean_nested_grad": (PASS,),
+        "BAD_mean_stub": (TODO, "Not attempted"),
+        "BAD_mean_first_order": (FAIL, "first-order mean of the delta"),
+        "BAD_mean_shift_only": (FAIL, "the correction alone"),
+        "BAD_mean_no_half": (FAIL, "twice too large", "factor 1/2"),
+        "BAD_mean_minus": (FAIL, "the wrong sign"),
+        "BAD_mean_full_hessian": (FAIL, "mixed second derivatives",
+                                  "only the diagonal"),
+        "BAD_mean_stds_not_squared": (FAIL, "by the standard deviations",
+                                      "s_i**2"),
+        "BAD_mean_per_input": (FAIL, "one term per input"),
+        "BAD_mean_delta_std": (FAIL, "standard deviation, not a mean"),
+        "BAD_mean_uses_deflection": (FAIL, "ignores its argument f"),
+        "BAD_mean_five_inputs": (FAIL, "number of inputs into the code"),
+        "BAD_mean_no_return": NO_RETURN,
+        "BAD_mean_forever": (FAIL, "still running"),
     }),
 }
 
@@ -259,3 +343,22 @@ def test_reused_key_answer_is_far_from_the_right_one():
     se = np.sqrt(p * (1 - p) / M._MAIN_N)
     assert abs(p - p_reused) > 20 * se
     assert abs((1 - p) - p) > 20 * se
+
+
+def test_second_order_mean_is_closer_to_the_exact_beam_mean():
+    """for the loose beam, the second-order mean beats f(means) against
+    the exact lognormal mean, as the exercise's solution claims"""
+    exact = M.beam_lognormal_mean()
+    f0, second = M._mean_parts(0)[0], M._mean_expected(0)
+    assert abs(second - exact) < 0.1 * abs(f0 - exact), (f0, second, exact)
+
+
+def test_hand_derivatives_of_the_checker_match_jax():
+    """the checker's derivatives by hand agree with jax.hessian"""
+    for index, (_, f, m, _) in enumerate(M._MEAN_CASES):
+        f0, g, H, _ = M._mean_parts(index)
+        with jax.enable_x64(True):
+            x = jnp.asarray(m, jnp.float64)
+            assert np.isclose(f0, float(f(x)), rtol=1e-12)
+            assert np.allclose(g, jax.grad(f)(x), rtol=1e-12)
+            assert np.allclose(H, jax.hessian(f)(x), rtol=1e-12)

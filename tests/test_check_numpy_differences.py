@@ -5,9 +5,9 @@ The attempts are in tests/attempts_numpy_differences.py; here their
 verdicts and hints, and what the catalogue cannot state.
 """
 
-import attempts_numpy_differences as S
 import numpy as np
 
+import attempts_numpy_differences as S
 from py4eng_jax.check import _numpy_differences
 from support import catalogue_tests
 

@@ -7,7 +7,6 @@ tests/attempts_pytrees.py, run in this process.
 """
 
 import attempts_pytrees
-
 from support import catalogue_tests
 
 PASS, FAIL, TODO = "pass", "fail", "not attempted"

@@ -4,10 +4,10 @@ The attempts are in tests/attempts_sparse.py; here their verdicts and
 hints, and what the catalogue cannot state.
 """
 
-import attempts_sparse as S
 import jax.numpy as jnp
 import numpy as np
 
+import attempts_sparse as S
 from py4eng_jax import assemble_conduction, check
 from py4eng_jax.check import _sparse
 from support import catalogue_tests

@@ -5,7 +5,6 @@ and hints.
 """
 
 import attempts_static_args as S
-
 from support import catalogue_tests
 
 PASS, FAIL, TODO = "pass", "fail", "not attempted"

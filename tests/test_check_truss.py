@@ -8,11 +8,11 @@ tests/attempts_truss.py. The checkers run in float64, as the chapter does.
 
 import math
 
-import attempts_truss
 import jax
 import numpy as np
 import pytest
 
+import attempts_truss
 from py4eng_jax.check import _truss as T
 from support import catalogue_tests
 

@@ -4,10 +4,10 @@ The attempts are in tests/attempts_vmap.py; here their verdicts and
 hints, and what the catalogue cannot state.
 """
 
-import attempts_vmap as S
 import jax
 import numpy as np
 
+import attempts_vmap as S
 from py4eng_jax import loss
 from py4eng_jax.check import _vmap
 from support import catalogue_tests

@@ -10,12 +10,12 @@ from ._autodiff import xor_accuracy, xor_grad_b2, xor_input_gradient
 from ._benchmarking import escape_count_while, honest_times
 from ._debugging import divides_by_zero, fit_fast
 from ._derivatives import curvature_step, hvp
-from ._fitting import cubic_residuals, dxT_dk
+from ._fitting import dxT_dk, profile_loss
 from ._framework import Feedback
 from ._heat import periodic_sharded, periodic_step
 from ._jit import clip_by_norm, xor_train_step
 from ._loops import damped_newton, sum_after
-from ._monte_carlo import delta_std, divider_exceedance
+from ._monte_carlo import divider_exceedance, mean_second_order
 from ._numpy_differences import bin_counts, huber, random_walk
 from ._parallel import standardize_batch, tensor_parallel_step
 from ._pytrees import clip_by_global_norm, dense_pytree, unstack
@@ -35,7 +35,7 @@ __all__ = [
     # derivatives
     "curvature_step", "hvp",
     # fitting
-    "cubic_residuals", "dxT_dk",
+    "profile_loss", "dxT_dk",
     # heat
     "periodic_step", "periodic_sharded",
     # jit
@@ -43,7 +43,7 @@ __all__ = [
     # loops
     "damped_newton", "sum_after",
     # monte-carlo
-    "divider_exceedance", "delta_std",
+    "divider_exceedance", "mean_second_order",
     # numpy-differences
     "bin_counts", "huber", "random_walk",
     # parallel

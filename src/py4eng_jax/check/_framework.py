@@ -42,7 +42,8 @@ The parts, by what they do:
 - ``_program.py``: inspecting the program JAX records
   (:func:`program_size`, :func:`largest_array`, :func:`primitives`,
   :func:`loops_over_batch`, :func:`require_vectorized`,
-  :func:`spec_axes`).
+  :func:`spec_axes`, :func:`require_vectorized_sampler`,
+  :func:`jitted_or_plain`).
 """
 
 from ._deadline import (
@@ -82,11 +83,13 @@ from ._feedback import (
     one_line,
 )
 from ._program import (
+    jitted_or_plain,
     largest_array,
     loops_over_batch,
     primitives,
     program_size,
     require_vectorized,
+    require_vectorized_sampler,
     spec_axes,
 )
 
@@ -94,6 +97,7 @@ __all__ = ["Feedback", "CheckFailed", "checker", "fail", "not_attempted",
            "call", "explain", "error_kind", "require_array",
            "require_scalar", "same_values", "jittable", "answer", "fmt",
            "describe", "one_line", "require_vectorized", "loops_over_batch",
+           "require_vectorized_sampler", "jitted_or_plain",
            "capped_while_loops", "program_size", "largest_array",
            "primitives", "spec_axes", "deadline_s", "last_wait",
            "DEADLINE_ENV", "DEFAULT_DEADLINE_S", "WHILE_CAP", "beat",

@@ -5,7 +5,8 @@
 split over a 1-D mesh and the halo passed around a ring with
 ``lax.ppermute``. The sharded checker uses every device the notebook's JAX
 sees (eight simulated CPU devices in the book), with four rows per
-device.
+device, then checks five rows per device and half the devices, so that a
+size written into the code shows.
 """
 
 from __future__ import annotations
@@ -95,22 +96,75 @@ def _step_inputs() -> list[tuple[np.ndarray, float, str]]:
             (random, 0.15, "a random u of shape (7, 4) and r = 0.15")]
 
 
+_SIZE_HINT = (
+    "did you write the first u's size into the code (its number of rows "
+    "or columns, an index such as u[4] for the last row)? The step must "
+    "work on a grid of any size.")
+
+
 @checker("periodic_step")
 def periodic_step(fn) -> str:
     """Check ``periodic_step(u, r)``: one step, periodic boundaries."""
+    first_r = None
     for u, r, shown in _step_inputs():
-        got = call(fn, jnp.asarray(u), r)
+        try:
+            got = call(fn, jnp.asarray(u), r)
+        except CheckFailed as stop:
+            if first_r is None or stop.feedback.status != "fail" or (
+                    "did not return" in stop.feedback.message):
+                raise
+            raise fail(f"{stop.feedback.message} Your step was right for "
+                       f"the first u, but not for {shown}: "
+                       + _SIZE_HINT, stop.error) from stop
         values = require_array(got, "Your result")
-        expected = _periodic(u.astype(np.float64), r)
-        if values.shape == expected.shape and not np.allclose(
-                values, expected, rtol=1e-4, atol=1e-5):
-            _match_guess(values, _step_guesses(u.astype(np.float64), r),
-                         shown)
+        u64 = u.astype(np.float64)
+        expected = _periodic(u64, r)
+        right = values.shape == expected.shape and np.allclose(
+            values, expected, rtol=1e-4, atol=1e-5)
+        if values.shape == expected.shape and not right:
+            _match_guess(values, _step_guesses(u64, r), shown)
+            if first_r is not None and np.allclose(
+                    values, _periodic(u64, first_r), rtol=1e-4, atol=1e-5):
+                raise fail(f"Your step ignores its argument r: it uses "
+                           f"r = {first_r}, the first case's, also for "
+                           f"{shown}.")
+        if first_r is not None and not right:
+            raise fail(f"Your step is right for the first u, but not for "
+                       f"{shown}: " + _SIZE_HINT)
+        first_r = r
         same_values(values, expected, what="the new values", shown=shown,
                     rtol=1e-4, atol=1e-5)
     jittable(fn, jnp.asarray(u), r)
+    _require_whole_grid(fn)
     return ("Correct: one explicit step with periodic boundaries, the "
-            "edges wrapping around in both directions.")
+            "edges wrapping around in both directions, computed on the "
+            "whole grid at once.")
+
+
+def _require_whole_grid(fn) -> None:
+    """Fail if fn works point by point: a Python loop over the points
+    grows the program with the grid, a lax loop shows in it."""
+    grids = [jnp.zeros((m, m), jnp.float32) for m in (4, 8)]
+    try:
+        sizes = [program_size(fn, g, 0.2) for g in grids]
+        beat()
+        used = primitives(jax.make_jaxpr(fn)(grids[1], 0.2).jaxpr)
+    except Exception:   # noqa: BLE001 - untraceable: jittable said why
+        return
+    if sizes[0] != sizes[1]:
+        raise fail(
+            f"Your values are right, but your function loops over the "
+            f"grid points in Python: its program grows with the grid "
+            f"({sizes[0]} operations for 4 x 4 points, {sizes[1]} for "
+            f"8 x 8), so a real grid takes ages to compile and runs one "
+            f"point at a time. Compute the step for the whole array at "
+            f"once, as the chapter's stencil does.")
+    if used & {"scan", "while"}:
+        raise fail(
+            "Your values are right, but your function visits the grid "
+            "points one at a time in a lax loop (lax.fori_loop, "
+            "lax.scan or lax.while_loop). Compute the step for the "
+            "whole array at once, as the chapter's stencil does.")
 
 
 # --- periodic_sharded: the ring of devices --------------------------------
@@ -175,8 +229,8 @@ def _sharded_guesses(u0, r, n_steps, n) -> list[tuple[np.ndarray, str]]:
     return guesses
 
 
-def _sharded_inputs(n: int):
-    rows = 4 * n
+def _sharded_inputs(n: int, per_device: int = 4):
+    rows = per_device * n
     shown = np.sin(np.arange(rows * 6, dtype=np.float32).reshape(rows, 6))
     rng = np.random.default_rng(1)
     random = rng.normal(size=(rows, 5)).astype(np.float32)
@@ -188,6 +242,74 @@ def _sharded_inputs(n: int):
              f"mesh of {n} device(s)")]
 
 
+def _other_sizes(devices):
+    """(mesh, u0, r, n_steps, shown, what changed): five rows per device,
+    then half the devices, for a size written into the code."""
+    n = len(devices)
+    cases = []
+    for k, rows_each, what in [
+            (n, 5, "five rows per device instead of four"),
+            (n // 2, 4, f"a mesh of {n // 2} devices instead of {n}")]:
+        if k < 2 and what.startswith("a mesh"):
+            continue
+        mesh = jax.make_mesh((k,), ("rows",),
+                             axis_types=(AxisType.Explicit,),
+                             devices=devices[:k])
+        u0, r, n_steps, shown = _sharded_inputs(k, rows_each)[1]
+        cases.append((mesh, u0, r, n_steps, shown, what))
+    return cases
+
+
+def _run_sharded(fn, mesh, u0, r, n_steps):
+    split = NamedSharding(mesh, PartitionSpec("rows"))
+    u0s = jax.device_put(jnp.asarray(u0), split)
+    try:
+        return u0s, call(fn, u0s, r, n_steps, mesh)
+    except CheckFailed as stop:
+        if "ShardingTypeError" in stop.feedback.message:
+            raise fail(
+                "Your function works on the whole array, split over "
+                "the mesh, and JAX refuses to slice or roll it across "
+                "the split (ShardingTypeError). Write what one device "
+                "does with its band of rows, with jax.shard_map, and "
+                "get the halo rows with lax.ppermute.",
+                stop.error) from stop
+        raise
+
+
+def _expected_sharded(u0, r, n_steps):
+    expected = u0.astype(np.float64)
+    for _ in range(n_steps):
+        expected = _periodic(expected, r)
+    return expected
+
+
+def _require_any_size(fn, devices) -> None:
+    """Fail if fn is right only for the band size or the number of
+    devices of the cases above (a size written into the code)."""
+    for mesh, u0, r, n_steps, shown, what in _other_sizes(devices):
+        try:
+            _, got = _run_sharded(fn, mesh, u0, r, n_steps)
+            values = np.asarray(require_array(got, "Your result"))
+            right = values.shape == u0.shape and np.allclose(
+                values, _expected_sharded(u0, r, n_steps), rtol=1e-4,
+                atol=1e-5)
+            trouble = "" if right else "gives wrong values"
+        except CheckFailed as stop:
+            if stop.feedback.status != "fail" or "did not return" in (
+                    stop.feedback.message):
+                raise
+            trouble = "fails"
+        if trouble:
+            raise fail(
+                f"Your function is right on the first cases, but it "
+                f"{trouble} with {what} ({shown}): did you write a size "
+                f"of the first cases into the code (the number of rows "
+                f"of a band, or of devices)? Take the edge rows from the "
+                f"ends of the band and the ring's size from the mesh, "
+                f"whatever they are.")
+
+
 @checker("periodic_sharded")
 def periodic_sharded(fn) -> str:
     """Check ``periodic_sharded(u0, r, n_steps, mesh)``: ring halos."""
@@ -195,31 +317,17 @@ def periodic_sharded(fn) -> str:
     n = len(devices)
     mesh = jax.make_mesh((n,), ("rows",), axis_types=(AxisType.Explicit,),
                          devices=devices)
-    split = NamedSharding(mesh, PartitionSpec("rows"))
     for u0, r, n_steps, shown in _sharded_inputs(n):
-        u0s = jax.device_put(jnp.asarray(u0), split)
-        try:
-            got = call(fn, u0s, r, n_steps, mesh)
-        except CheckFailed as stop:
-            if "ShardingTypeError" in stop.feedback.message:
-                raise fail(
-                    "Your function works on the whole array, split over "
-                    "the mesh, and JAX refuses to slice or roll it across "
-                    "the split (ShardingTypeError). Write what one device "
-                    "does with its band of rows, with jax.shard_map, and "
-                    "get the halo rows with lax.ppermute.",
-                    stop.error) from stop
-            raise
+        u0s, got = _run_sharded(fn, mesh, u0, r, n_steps)
         values = require_array(got, "Your result")
-        expected = u0.astype(np.float64)
-        for _ in range(n_steps):
-            expected = _periodic(expected, r)
+        expected = _expected_sharded(u0, r, n_steps)
         if values.shape == expected.shape and not np.allclose(
                 values, expected, rtol=1e-4, atol=1e-5):
             _match_guess(values, _sharded_guesses(
                 u0.astype(np.float64), r, n_steps, n), shown)
         same_values(values, expected, what="the values after the steps",
                     shown=shown, rtol=1e-4, atol=1e-5)
+    _require_any_size(fn, devices)
     beat()
     try:
         used = primitives(jax.make_jaxpr(

@@ -17,18 +17,17 @@ import jax.numpy as jnp
 import numpy as np
 
 from ._framework import (
+    CheckFailed,
     beat,
     call,
     checker,
-    explain,
     fail,
-    fmt,
-    loops_over_batch,
-    not_attempted,
+    jitted_or_plain,
     require_scalar,
+    require_vectorized_sampler,
 )
 
-__all__ = ["divider_exceedance", "delta_std"]
+__all__ = ["divider_exceedance", "mean_second_order"]
 
 # -- Exercise 1: the exceedance probability of a voltage divider --------------
 
@@ -88,47 +87,13 @@ def _pair(got, shown: str):
     return float(p), float(se)
 
 
-def _compiled(fn):
-    """fn(key, n) under jax.jit with a static n, or fn itself if that
-    fails (the plain call then explains the failure)."""
-    jitted = jax.jit(fn, static_argnums=1)
-
-    def run(key, n):
-        beat()
-        try:
-            return jitted(key, n)
-        except Exception:  # let the plain call explain it
-            return fn(key, n)
-    return run
-
-
-def _by_size(fn):
-    """fn with n read from the length of a dummy array, for tracing."""
-    return lambda key, template: fn(key, template.shape[0])
-
-
 @checker("divider_exceedance")
 def divider_exceedance(fn) -> str:
     """Check ``divider_exceedance(key, n)``: (p, se) of V_out > 4.2 V."""
     p_exact, p_reused = divider_probability(), _reused_key_probability()
-    # vectorized: trace at two sizes (a Python loop grows the program)
-    small = (jax.random.key(0), jnp.zeros(64))
-    large = (jax.random.key(0), jnp.zeros(128))
-    try:
-        how = loops_over_batch(_by_size(fn), small, large)
-    except NotImplementedError:
-        raise not_attempted() from None
-    except Exception as err:  # any tracing failure becomes a hint
-        raise fail(explain(err, where="Traced by JAX (as jax.jit and "
-                                      "jax.vmap do), your function") +
-                   " Keep the whole computation in jnp and jax.random "
-                   "functions, and return arrays.", err) from err
-    if how is not None:
-        raise fail(f"Your function is not vectorized: {how}. Write V_out "
-                   f"for one sample and let jax.vmap evaluate all the "
-                   f"samples at once")
+    require_vectorized_sampler(fn, (), one="V_out for one sample")
     # compiled from here on: one compilation for every key
-    fn = _compiled(fn)
+    fn = jitted_or_plain(fn, static_argnums=1)
     n = _MAIN_N
     p_keys = [_pair(call(fn, jax.random.key(seed), n),
                     f"key = jax.random.key({seed}), n = {n:,}")[0]
@@ -146,6 +111,12 @@ def divider_exceedance(fn) -> str:
     # the value, against the exact probability
     p = p_same
     se_exact = math.sqrt(p_exact * (1 - p_exact) / n)
+    if abs(se - p_exact) < 5 * se_exact and math.isclose(
+            p, math.sqrt(se * (1 - se) / n), rel_tol=1e-3):
+        raise fail(f"Your function returns the pair the wrong way round, "
+                   f"for {shown}: the first number, {p:.4g}, is the "
+                   f"standard error, and the second, {se:.4g}, the "
+                   f"probability. Return (p, se)")
     if abs(p - p_exact) > 5 * se_exact:
         if abs(p - p_reused) < 5 * math.sqrt(p_reused / n):
             raise fail(
@@ -169,41 +140,168 @@ def divider_exceedance(fn) -> str:
             f"The standard error should be sqrt(p (1 - p) / n) = "
             f"{expected_se:.4g} for your p = {p:.4g} and n = {n:,}, but "
             f"your function returned {se:.4g}, for {shown}")
+    _check_other_n(fn, p_exact, p)
     return (f"Correct: your estimate agrees with the exact probability "
-            f"{p_exact:.4f} within its standard error, the standard "
-            f"error is right, each key gives its own reproducible answer, "
-            f"and the function is vectorized.")
+            f"{p_exact:.4f} within its standard error for three sample "
+            f"sizes, the standard error is right for each, each key gives "
+            f"its own reproducible answer, and the function is "
+            f"vectorized.")
 
 
-# -- Exercise 2: the delta-method standard deviation --------------------------
-
-def _divider(x):
-    return x[0] * x[2] / (x[1] + x[2])
+_OTHER_N = (20_000, 250_000)
 
 
-def _mixed(x):
-    return x[0] ** 2 * jnp.exp(-x[1]) + 3 * x[2]
+def _check_other_n(run, p_exact: float, p_main: float) -> None:
+    """The same key with other n: p near the exact answer within the
+    standard error of that n, and se computed with that n (an n written
+    into the code, or ignored, shows here)."""
+    seen = {_MAIN_N: p_main}
+    for n in _OTHER_N:
+        shown = f"key = jax.random.key(1), n = {n:,}"
+        p, se = _pair(call(run, jax.random.key(1), n), shown)
+        seen[n] = p
+        wanted = {m: math.sqrt(p * (1 - p) / m) for m in (n, _MAIN_N)}
+        if math.isclose(se, wanted[n], rel_tol=1e-3):
+            continue
+        raise fail(
+            f"For {shown} your standard error is sqrt(p (1 - p) / "
+            f"{_MAIN_N:,}): the n of the first case is written into your "
+            f"function. Use the n you are given"
+            if math.isclose(se, wanted[_MAIN_N], rel_tol=1e-3) else
+            f"The standard error should be sqrt(p (1 - p) / n) = "
+            f"{wanted[n]:.4g} for your p = {p:.4g}, but your function "
+            f"returned {se:.4g}, for {shown}")
+    if len(set(seen.values())) == 1:
+        raise fail(f"Your function gives p = {p_main:.4g} for n = "
+                   f"{', '.join(f'{n:,}' for n in seen)}, with the same "
+                   f"key: it draws the same samples whatever n is, so it "
+                   f"ignores its n argument. Draw n samples")
+    for n, p in seen.items():
+        if abs(p - p_exact) > 5 * math.sqrt(p_exact * (1 - p_exact) / n):
+            raise fail(f"Your p = {p:.4g} for n = {n:,} is too far from "
+                       f"the exact {p_exact:.4f}, although it was right "
+                       f"for n = {_MAIN_N:,}: draw as many samples as n "
+                       f"asks for")
 
 
-def _delta_cases():
-    """(shown, f, means, stds, gradient at the means) with known answers."""
-    a = np.array([2.0, -1.0, 0.5])
-    yield ("f(x) = 2 x0 - x1 + 0.5 x2 (linear), means [1, 2, 3], stds "
-           "[0.1, 0.2, 0.4]", lambda x: jnp.dot(jnp.asarray(a, x.dtype), x),
-           np.array([1.0, 2.0, 3.0]), np.array([0.1, 0.2, 0.4]), a)
-    m, s = DIVIDER_MEANS, DIVIDER_STDS
-    total = m[1] + m[2]
-    yield ("the divider of exercise 1, f(x) = x0 x2 / (x1 + x2)", _divider,
-           m, s, np.array([m[2] / total, -m[0] * m[2] / total**2,
-                           m[0] * m[1] / total**2]))
-    m2 = np.array([1.5, 0.5, -2.0])
-    yield ("f(x) = x0**2 exp(-x1) + 3 x2, means [1.5, 0.5, -2], stds "
-           "[0.3, 0.1, 0.2]", _mixed, m2, np.array([0.3, 0.1, 0.2]),
-           np.array([2 * m2[0] * np.exp(-m2[1]),
-                     -m2[0] ** 2 * np.exp(-m2[1]), 3.0]))
+# -- Exercise 2: the second-order mean ----------------------------------------
+
+BEAM_MEANS = np.array([100.0, 1000.0, 200_000.0, 50.0, 20.0])  # F, L, E, b, h
+BEAM_LOOSE = BEAM_MEANS * np.array([0.2, 0.001, 0.1, 0.02, 0.1])
+_BEAM_POWERS = np.array([1.0, 3.0, -1.0, -1.0, -3.0])
 
 
-def _delta_answer(fn, f, means, stds):
+def _beam(x):
+    F, L, E, b, h = x[0], x[1], x[2], x[3], x[4]
+    return F * L**3 / (3 * E * (b * h**3 / 12))
+
+
+def _quadratic(x):
+    return x[0] ** 2 + 3 * x[0] * x[1] - 2 * x[2] ** 2
+
+
+def _ratio(x):
+    return jnp.exp(0.5 * x[0]) / x[1]
+
+
+def beam_lognormal_mean(means=BEAM_MEANS, stds=BEAM_LOOSE) -> float:
+    """The exact mean of the beam's deflection for lognormal inputs: a
+    product of powers of lognormals is lognormal (float64 NumPy)."""
+    sigma2 = np.log1p((stds / means) ** 2)
+    mu = np.log(means) - sigma2 / 2
+    log_mean = (np.log(4.0) + _BEAM_POWERS @ mu
+                + (_BEAM_POWERS**2 @ sigma2) / 2)
+    return float(np.exp(log_mean))
+
+
+_MEAN_CASES = [
+    ("the chapter's beam, f = deflection, with the loose tolerances",
+     _beam, BEAM_MEANS, BEAM_LOOSE),
+    ("f(x) = x0**2 + 3 x0 x1 - 2 x2**2, means [1, 2, -1], stds "
+     "[0.3, 0.2, 0.1]", _quadratic, np.array([1.0, 2.0, -1.0]),
+     np.array([0.3, 0.2, 0.1])),
+    ("f(x) = exp(x0 / 2) / x1, means [0.4, 2], stds [0.2, 0.1]", _ratio,
+     np.array([0.4, 2.0]), np.array([0.2, 0.1])),
+]
+
+
+def _beam_parts(x):
+    a = _BEAM_POWERS
+    f = 4 * x[0] * x[1] ** 3 / (x[2] * x[3] * x[4] ** 3)
+    return f, a * f / x, f * (np.outer(a / x, a / x) - np.diag(a / x**2))
+
+
+def _quadratic_parts(x):
+    return (x[0] ** 2 + 3 * x[0] * x[1] - 2 * x[2] ** 2,
+            np.array([2 * x[0] + 3 * x[1], 3 * x[0], -4 * x[2]]),
+            np.array([[2.0, 3.0, 0.0], [3.0, 0.0, 0.0], [0.0, 0.0, -4.0]]))
+
+
+def _ratio_parts(x):
+    f = np.exp(0.5 * x[0]) / x[1]
+    return (f, np.array([f / 2, -f / x[1]]),
+            np.array([[f / 4, -f / (2 * x[1])],
+                      [-f / (2 * x[1]), 2 * f / x[1] ** 2]]))
+
+
+_PARTS = [_beam_parts, _quadratic_parts, _ratio_parts]
+
+
+def _mean_parts(index: int) -> tuple[float, np.ndarray, np.ndarray,
+                                     np.ndarray]:
+    """f(mu), the gradient and the Hessian at the means (by hand, float64
+    NumPy: nothing to compile), and the stds."""
+    _, _, m, s = _MEAN_CASES[index]
+    f, g, H = _PARTS[index](np.asarray(m, np.float64))
+    return float(f), g, H, s
+
+
+def _mean_expected(index: int) -> float:
+    f0, _, H, s = _mean_parts(index)
+    return f0 + 0.5 * float(np.diag(H) @ s**2)
+
+
+def _mean_hint(value: float, index: int) -> str:
+    """The mistake behind a wrong second-order mean, named."""
+    f0, g, H, s = _mean_parts(index)
+    shift = 0.5 * float(np.diag(H) @ s**2)
+    guesses = [
+        (f0, "That is f(means), the first-order mean of the delta method: "
+             "add the term of the expansion that the curvature of f "
+             "leaves in the mean"),
+        (shift, "That is the correction alone: add it to f(means)"),
+        (f0 + 2 * shift, "Your correction is twice too large: the Taylor "
+                         "term carries a factor 1/2"),
+        (f0 - shift, "Your correction has the wrong sign: where f curves "
+                     "upwards, the mean lies above f(means)"),
+        (f0 + 0.5 * float(s @ H @ s),
+         "You added the mixed second derivatives too (s^T H s): for "
+         "independent inputs the mixed terms average to zero, only the "
+         "diagonal of the Hessian counts"),
+        (f0 + 0.5 * float(np.diag(H) @ s),
+         "You weighted the second derivatives by the standard deviations: "
+         "the expectation of (x_i - mu_i)^2 is the variance, s_i**2"),
+        (f0 + 0.5 * float(np.diag(H) @ s**4),
+         "You weighted the second derivatives by s_i**4: square the "
+         "standard deviations once, the variance is s_i**2"),
+        (f0 + 0.5 * float(np.sum(H)) * float(np.mean(s**2)),
+         "You summed the whole Hessian: only its diagonal counts, each "
+         "entry weighted by its own input's variance"),
+        (float(np.sqrt(np.sum((g * s) ** 2))),
+         "That is the delta method's standard deviation, not a mean"),
+    ]
+    for guess, hint in guesses:
+        if math.isclose(value, guess, rel_tol=1e-4, abs_tol=1e-6):
+            return hint
+    if index:   # right for the beam, wrong here
+        return ("Your function was right for the beam's five inputs: did "
+                "you write the number of inputs into the code? f may take "
+                "any number")
+    return ("Expand f around the means to second order and take the "
+            "expectation of each term, for independent inputs")
+
+
+def _mean_answer(fn, f, means, stds):
     """fn(f, means, stds), under jax.jit when that works."""
     beat()
     try:
@@ -213,44 +311,42 @@ def _delta_answer(fn, f, means, stds):
     return call(fn, f, means, stds) if out is None else out
 
 
-@checker("delta_std")
-def delta_std(fn) -> str:
-    """Check ``delta_std(f, means, stds)``: the first-order std of f(x)."""
-    for shown, f, m, s, g in _delta_cases():
+@checker("mean_second_order")
+def mean_second_order(fn) -> str:
+    """Check ``mean_second_order(f, means, stds)``: f(mu) plus half the
+    Hessian's diagonal weighted by the variances."""
+    values = []
+    for index, (shown, f, m, s) in enumerate(_MEAN_CASES):
         means = jnp.asarray(m, jnp.float32)
         stds = jnp.asarray(s, jnp.float32)
-        got = _delta_answer(fn, f, means, stds)
+        try:
+            got = _mean_answer(fn, f, means, stds)
+        except CheckFailed as stop:
+            if not index or stop.feedback.status != "fail" or (
+                    "did not return" in stop.feedback.message):
+                raise
+            raise fail(f"{stop.feedback.message} Your function was right "
+                       f"for the beam's five inputs, but not for {shown}: "
+                       f"did you write the number of inputs into the "
+                       f"code? f may take any number.", stop.error) from stop
         many = ""
         if isinstance(got, (list, tuple)) or np.ndim(got) == 1:
-            many = ("that looks like one term per input; add their "
-                    "squares and take the square root of the sum")
-        value = float(require_scalar(got, "the standard deviation",
-                                     shown=shown, many=many))
-        expected = float(np.sqrt(np.sum((g * s) ** 2)))
-        if math.isclose(value, expected, rel_tol=1e-4):
+            many = ("that looks like one term per input: the mean of "
+                    "f(X) is one number")
+        value = float(require_scalar(got, "the mean", shown=shown,
+                                     many=many))
+        values.append(value)
+        expected = _mean_expected(index)
+        if math.isclose(value, expected, rel_tol=1e-4, abs_tol=1e-6):
             continue
-        terms = np.abs(g * s)
-        if math.isclose(value, expected**2, rel_tol=1e-4):
-            raise fail(f"You returned the variance, {value:.4g}, for "
-                       f"{shown}: take its square root")
-        if math.isclose(value, float(terms.sum()), rel_tol=1e-4):
-            raise fail(
-                f"You added the terms |df/dx_i| s_i, for {shown}: that "
-                f"assumes the errors always add up. For independent "
-                f"inputs add their squares, then take the square root")
-        if math.isclose(value, abs(float(np.sum(g * s))), rel_tol=1e-4):
-            raise fail(
-                f"You summed the signed terms df/dx_i s_i before squaring, "
-                f"for {shown}: that treats the inputs as fully correlated. "
-                f"Square each term first, then sum")
-        if math.isclose(value, float(np.sqrt(np.sum((g * s**2) ** 2))),
-                        rel_tol=1e-4):
-            raise fail(f"You multiplied the gradient by the variances, for "
-                       f"{shown}: multiply by the standard deviations")
-        raise fail(
-            f"Wrong value for {shown}: expected {expected:.4g}, got "
-            f"{value:.4g}. The gradient at the means is {fmt(g)}; "
-            f"evaluate jax.grad(f) at the means, not elsewhere")
-    return ("Correct: your delta method is exact for a linear f and "
-            "matches the first-order standard deviation for two nonlinear "
-            "formulas.")
+        if index and math.isclose(value, values[0], rel_tol=1e-6):
+            raise fail(f"Your function gives {value:.4g} for {shown}, as "
+                       f"for the beam: it ignores its argument f. "
+                       f"Differentiate the f you are given")
+        raise fail(f"Wrong mean for {shown}: expected {expected:.5g}, got "
+                   f"{value:.5g}. " + _mean_hint(value, index) + ".")
+    exact = beam_lognormal_mean()
+    return (f"Correct: your second-order mean is exact for a quadratic f, "
+            f"and for the loose beam it gives {values[0]:.3f} mm, against "
+            f"{_mean_parts(0)[0]:.3f} mm for f(means) and an exact "
+            f"lognormal mean of {exact:.3f} mm.")

@@ -2,8 +2,9 @@
 big it is (:func:`program_size`), its largest array
 (:func:`largest_array`), which operations it uses (:func:`primitives`),
 whether it loops over a batch (:func:`loops_over_batch`,
-:func:`require_vectorized`), and how an array is split over devices
-(:func:`spec_axes`).
+:func:`require_vectorized`, :func:`require_vectorized_sampler`, with
+:func:`jitted_or_plain` to run a sampler compiled), and how an array
+is split over devices (:func:`spec_axes`).
 
 Part of the framework behind :mod:`py4eng_jax.check` (see
 ``_framework.py``).
@@ -16,10 +17,12 @@ from collections.abc import Callable
 
 import jax
 import jax.extend as jex
+import jax.numpy as jnp
 from jax.sharding import PartitionSpec
 
 from ._deadline import beat, criterion
-from ._feedback import fail
+from ._explain import explain, stub_error
+from ._feedback import fail, not_attempted
 
 
 def _count_equations(jaxpr) -> int:
@@ -150,6 +153,49 @@ def require_vectorized(fn: Callable, small: tuple, large: tuple, *,
             f"{how}. Write the work for {one} and let jax.vmap map it over "
             f"the {rows}; vmap runs them all at once")
     criterion()
+
+
+def require_vectorized_sampler(fn: Callable, args: tuple, *,
+                               one: str) -> None:
+    """Fail unless a Monte Carlo sampler ``fn(key, *args, n)`` draws its
+    ``n`` samples at once.
+
+    ``fn`` is traced with n = 64 and 128 (read from the length of a dummy
+    array, so that n is a number while tracing); ``one`` names the work
+    for one sample in the hint (e.g. "V_out for one sample"). A stub is
+    "not attempted"; a function JAX cannot trace gets the explanation.
+    """
+    def by_size(key, *rest):
+        return fn(key, *rest[:-1], rest[-1].shape[0])
+
+    key = jax.random.key(0)
+    try:
+        how = loops_over_batch(by_size, (key, *args, jnp.zeros(64)),
+                               (key, *args, jnp.zeros(128)))
+    except Exception as err:  # any tracing failure becomes a hint
+        if stub_error(err):
+            raise not_attempted() from None
+        raise fail(explain(err, where="Traced by JAX (as jax.jit and "
+                                      "jax.vmap do), your function") +
+                   " Keep the whole computation in jnp and jax.random "
+                   "functions, and return arrays.", err) from err
+    if how is not None:
+        raise fail(f"Your function is not vectorized: {how}. Write {one} "
+                   f"and let jax.vmap evaluate all the samples at once")
+
+
+def jitted_or_plain(fn: Callable, static_argnums: int) -> Callable:
+    """``fn`` under ``jax.jit`` (one compilation for every key), or
+    ``fn`` itself where jit fails: the plain call then explains why."""
+    jitted = jax.jit(fn, static_argnums=static_argnums)
+
+    def run(*args):
+        beat()
+        try:
+            return jitted(*args)
+        except Exception:  # let the plain call explain it
+            return fn(*args)
+    return run
 
 
 def spec_axes(sharding, ndim: int | None = None

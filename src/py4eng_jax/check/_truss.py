@@ -26,11 +26,10 @@ from ._framework import (
     explain,
     fail,
     fmt,
-    loops_over_batch,
-    not_attempted,
+    jitted_or_plain,
     require_array,
     require_scalar,
-    stub_error,
+    require_vectorized_sampler,
 )
 from ._words import count_word
 
@@ -233,20 +232,6 @@ def _pair(got, shown: str):
     return float(p), float(se)
 
 
-def _compiled(fn):
-    """fn(key, areas, n) jitted with a static n, or fn itself if that
-    fails (the plain call then explains the failure)."""
-    jitted = jax.jit(fn, static_argnums=2)
-
-    def run(key, areas, n):
-        beat()
-        try:
-            return jitted(key, areas, n)
-        except Exception:  # let the plain call explain it
-            return fn(key, areas, n)
-    return run
-
-
 def _check_sample_size(run, areas, p_main):
     """The first design again with other n: p within its standard error
     of the exact one, se = sqrt(p (1 - p) / n) for that n, and p not the
@@ -286,24 +271,9 @@ def _check_sample_size(run, areas, p_main):
 def drift_exceedance(fn) -> str:
     """Check ``drift_exceedance(key, areas, n)``: (p, se) of a sag > 2 in."""
     areas0 = jnp.asarray(np.full(10, 20.0))
-    small = (jax.random.key(0), areas0, jnp.zeros(64))
-    large = (jax.random.key(0), areas0, jnp.zeros(128))
-    try:
-        how = loops_over_batch(
-            lambda key, areas, template: fn(key, areas, template.shape[0]),
-            small, large)
-    except Exception as err:  # any tracing failure becomes a hint
-        if stub_error(err):
-            raise not_attempted() from None
-        raise fail(explain(err, where="Traced by JAX (as jax.jit and "
-                                      "jax.vmap do), your function") +
-                   " Keep the whole computation in jnp and jax.random "
-                   "functions, and return arrays.", err) from err
-    if how is not None:
-        raise fail(f"Your function is not vectorized: {how}. Write the sag "
-                   f"for one pair of loads and let jax.vmap evaluate all "
-                   f"the samples at once")
-    run = _compiled(fn)
+    require_vectorized_sampler(fn, (areas0,),
+                               one="the sag for one pair of loads")
+    run = jitted_or_plain(fn, static_argnums=2)
     designs = list(_designs())
     shown0 = f"{designs[0][0]}, key = jax.random.key(1), n = {_N:,}"
     p_keys = [_pair(call(run, jax.random.key(seed), areas0, _N),
