@@ -145,7 +145,7 @@ def test_the_result_instead_of_the_function_gets_a_hint(checker, result):
     feedback = getattr(check, checker)(result)
     assert feedback.status == FAIL
     assert_hint(feedback, f"expects your function {checker} itself",
-                "got a ArrayImpl", f"check.{checker}(my_function)")
+                "got a jax.Array", f"check.{checker}(my_function)")
 
 
 @pytest.mark.parametrize("h", [1e-2, 3e-3, 1e-3, 1e-4])

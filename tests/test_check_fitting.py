@@ -16,18 +16,13 @@ import pytest
 
 import attempts_fitting as A
 from py4eng_jax import check
-from py4eng_jax.check import _framework as framework
 from py4eng_jax.check._framework import last_wait
 from support import DEADLINE_ENV, assert_hint, catalogue_tests
 
 PASS, FAIL, TODO = "pass", "fail", "not attempted"
 
-# A body that does work and returns None: "not attempted" until the
-# framework's returned_none (branch ex-msg) lands, then "did you forget
-# return?". Remove the first branch once it has.
-NO_RETURN = ((FAIL, "forget `return`")
-             if hasattr(framework, "returned_none")
-             else (TODO, "Not attempted"))
+# A body that does work and returns None.
+NO_RETURN = (FAIL, "forget `return`")
 LIST = ("should be an array", "list")
 
 CATALOGUE = {

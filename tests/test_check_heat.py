@@ -12,17 +12,12 @@ from jax import lax
 
 import attempts_heat
 from py4eng_jax import check
-from py4eng_jax.check import _framework as framework
 from support import assert_hint, catalogue_tests
 
 PASS, FAIL, TODO = "pass", "fail", "not attempted"
 
-# A body that does work and returns None: "not attempted" until the
-# framework's returned_none (branch ex-msg) lands, then "did you forget
-# return?". Remove the first branch once it has.
-NO_RETURN = ((FAIL, "forget `return`")
-             if hasattr(framework, "returned_none")
-             else (TODO, "Not attempted"))
+# A body that does work and returns None.
+NO_RETURN = (FAIL, "forget `return`")
 
 # ------------------------------------------------------------- heat-ex1
 

@@ -10,18 +10,13 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from py4eng_jax.check import _framework as framework
 from py4eng_jax.check import _monte_carlo as M
 from support import catalogue_tests
 
 PASS, FAIL, TODO = "pass", "fail", "not attempted"
 
-# A body that does work and returns None: "not attempted" until the
-# framework's returned_none (branch ex-msg) lands, then "did you forget
-# return?". Remove the first branch once it has.
-NO_RETURN = ((FAIL, "forget `return`")
-             if hasattr(framework, "returned_none")
-             else (TODO, "Not attempted"))
+# A body that does work and returns None.
+NO_RETURN = (FAIL, "forget `return`")
 
 divider_means = jnp.array([12.0, 10.0, 5.0])
 divider_stds = jnp.array([0.2, 0.3, 0.15])
