@@ -132,3 +132,21 @@ def test_every_exercise_of_the_book_has_a_catalogue():
     """no exercise without its tested right and wrong answers"""
     missing = set(book_exercises()) - set(all_catalogues())
     assert not missing, sorted(missing)
+
+
+LEVELS = ("Core", "Stretch")
+TITLED = re.compile(r"^`{3,}\{exercise-start\}[ \t]*(?P<title>.*)$", re.M)
+
+
+@pytest.mark.parametrize("md", CHAPTERS, ids=lambda p: p.name)
+def test_every_chapter_has_a_core_and_a_stretch_exercise(md):
+    """at least two exercises, each titled "Core: …" or "Stretch: …" (the
+    same mark in every chapter), at least one of each"""
+    titles = [m["title"].strip()
+              for m in TITLED.finditer(md.read_text(encoding="utf-8"))]
+    assert len(titles) >= 2, (md.name, titles)
+    levels = [t.partition(": ")[0] for t in titles]
+    for title, level in zip(titles, levels):
+        assert level in LEVELS and title.partition(": ")[2].strip(), (
+            md.name, title)
+    assert set(levels) == set(LEVELS), (md.name, titles)
