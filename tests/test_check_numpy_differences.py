@@ -15,7 +15,7 @@ PASS, FAIL, TODO = "pass", "fail", "not attempted"
 
 NUMPY = ("NumPy", "jnp")
 LIST = ("should be an array", "returned a list")
-FORGOT = ("returns None", "forget the `return`")
+FORGOT = ("returned None", "forget `return`")
 
 CATALOGUE = {
     "numpy-differences-ex1": ("bin_counts", {

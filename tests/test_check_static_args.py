@@ -11,7 +11,7 @@ PASS, FAIL, TODO = "pass", "fail", "not attempted"
 
 NUMPY = ("NumPy", "jnp")
 LIST = ("should be an array", "returned a list")
-FORGOT = ("returns None", "forget the `return`")
+FORGOT = ("returned None", "forget `return`")
 
 CATALOGUE = {
     "static-args-ex1": ("moving_average", {

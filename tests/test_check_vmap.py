@@ -16,7 +16,7 @@ PASS, FAIL, TODO = "pass", "fail", "not attempted"
 
 NUMPY = ("NumPy", "jnp")
 NOT_VECTORIZED = ("not vectorized", "jax.vmap")
-FORGOT = ("returns None", "forget the `return`")
+FORGOT = ("returned None", "forget `return`")
 
 CATALOGUE = {
     "vmap-ex1": ("nearest_rows", {

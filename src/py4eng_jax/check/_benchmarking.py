@@ -23,7 +23,6 @@ from ._framework import (
     require_array,
     require_scalar,
 )
-from ._loops import _call
 
 __all__ = ["honest_times", "escape_count_while"]
 
@@ -91,8 +90,7 @@ def _honest_run(fn, repeat: int, cost: float) -> None:
             time.sleep(first_call_s)   # like the compilation of a jit
         return _work(arg)
 
-    times = _as_times(_call(fn, f, x, repeat, what=f"a list of {repeat} "
-                            f"times in seconds"), repeat)
+    times = _as_times(call(fn, f, x, repeat), repeat)
     # The run time of the work, measured again now (which also waits for
     # any work still queued): the best of all samples, so that a burst of
     # load during one measurement cannot make a blocked time look short.
@@ -169,8 +167,8 @@ def _expected_count(cr: float, ci: float, max_iter: int) -> int:
 
 
 def _one_count(fn, cr, ci, max_iter, shown) -> int:
-    got = require_array(_call(fn, jnp.float32(cr), jnp.float32(ci),
-                              max_iter, what="the escape count"),
+    got = require_array(call(fn, jnp.float32(cr), jnp.float32(ci),
+                              max_iter),
                         "The escape count")
     if got.shape != ():
         raise fail(f"The escape count of one point should be one number "

@@ -12,12 +12,12 @@ import numpy as np
 
 from ._framework import (
     beat,
+    call,
     checker,
     criterion,
     explain,
     fail,
     jittable,
-    not_attempted,
     program_size,
     require_array,
     same_values,
@@ -25,23 +25,6 @@ from ._framework import (
 from ._words import count_word
 
 __all__ = ["damped_newton", "sum_after"]
-
-
-def _call(fn, *args, what: str, **kwargs):
-    """:func:`call`, except that a function that returns None (it ran, but
-    has no ``return``) is told so; NotImplementedError (the stub) is still
-    "not attempted"."""
-    beat()
-    try:
-        out = fn(*args, **kwargs)
-    except NotImplementedError:
-        raise not_attempted() from None
-    except Exception as err:  # any crash becomes a hint, not a traceback
-        raise fail(explain(err), err) from None
-    if out is None:
-        raise fail(f"Your function returned None: did you forget `return`? "
-                   f"It should return {what}.")
-    return out
 
 
 # ------------------------------------------------------------ loops-ex1
@@ -135,8 +118,7 @@ def damped_newton(fn) -> str:
     for index, (shown, f, x0, tol) in enumerate(_NEWTON_CASES):
         kwargs = {} if tol == _DEFAULT_TOL else {"tol": tol}
         x, steps = _root_and_steps(
-            _call(fn, f, jnp.float32(x0), what="the pair (x, steps)",
-                  **kwargs), shown)
+            call(fn, f, jnp.float32(x0), **kwargs), shown)
         want_x, want_steps, halvings = _expected_damped(index)
         if not math.isfinite(x) or not abs(float(f(x))) < tol * 1.001:
             if _plain_runs_off(f, x0):
@@ -304,8 +286,7 @@ def sum_after(fn) -> str:
     """Check ``sum_after(step, x0, n, block)``: the sum after n steps,
     whose gradient stores about n / block + block carries."""
     for shown, step, step_np, x0, n, block in _SUM_CASES:
-        got = _call(fn, step, jnp.asarray(x0, jnp.float32), n, block,
-                    what="the sum of the final array (one number)")
+        got = call(fn, step, jnp.asarray(x0, jnp.float32), n, block)
         got = require_array(got, "The sum")
         if got.shape != ():
             raise fail(

@@ -16,7 +16,6 @@ from ._framework import (
     require_array,
     same_values,
 )
-from ._returns import call_answer
 from ._words import count_word
 
 __all__ = ["bin_counts", "huber", "random_walk"]
@@ -78,7 +77,7 @@ def bin_counts(fn) -> str:
     length - 1 occurs in idx, values out of range not counted."""
     cases = list(_bin_cases())
     for shown, idx, length in cases:
-        got = require_array(call_answer(fn, idx, length), "the counts")
+        got = require_array(call(fn, idx, length), "the counts")
         expected = bin_counts_expected(idx, length)
         if got.shape != expected.shape:
             if got.ndim == 1 and got.shape[0] in (4, int(np.asarray(idx).max(
@@ -221,7 +220,7 @@ def random_walk(fn) -> str:
     for seed, steps in ((0, 5), (7, 12)):
         key = jax.random.key(seed)
         shown = f"key = jax.random.key({seed}) and steps = {steps}"
-        got = require_array(call_answer(fn, key, steps), "the positions")
+        got = require_array(call(fn, key, steps), "the positions")
         if got.shape == (steps,) and steps > 2:
             moves = np.diff(got)
             if np.allclose(moves, moves[0]):

@@ -16,7 +16,6 @@ from ._framework import (
     require_array,
     same_values,
 )
-from ._returns import call_answer
 from ._words import count_word
 
 __all__ = ["moving_average", "padded_fibonacci"]
@@ -51,7 +50,7 @@ def moving_average(fn) -> str:
          jax.random.normal(jax.random.key(0), (20,)), 5),
     ]
     for shown, x, window in cases:
-        out = call_answer(fn, x, window, overrides=_WINDOW_OVERRIDES)
+        out = call(fn, x, window, overrides=_WINDOW_OVERRIDES)
         got = require_array(out, "the moving average")
         same_values(got, moving_average_expected(x, window),
                     what="the moving average", shown=shown)
@@ -107,7 +106,7 @@ def padded_fibonacci(fn) -> str:
     size = PADDED_SIZE
     for n in PADDED_NS:
         shown = f"n = {n} and size = {size}"
-        got = require_array(call_answer(fn, n, size), "the terms")
+        got = require_array(call(fn, n, size), "the terms")
         if got.shape != (size,):
             raise fail(
                 f"Wrong shape for the terms: expected ({size},), got "
@@ -116,7 +115,7 @@ def padded_fibonacci(fn) -> str:
         same_values(got, padded_fibonacci_expected(n, size),
                     what="the terms", shown=shown)
     shown = f"n = 4 and size = {OTHER_SIZE}"
-    got = require_array(call_answer(fn, 4, OTHER_SIZE), "the terms")
+    got = require_array(call(fn, 4, OTHER_SIZE), "the terms")
     same_values(got, padded_fibonacci_expected(4, OTHER_SIZE),
                 what="the terms", shown=shown)
     counted = count_traces(fn)

@@ -14,8 +14,8 @@ import numpy as np
 
 from .. import _batching, _xor
 from ._framework import (
-    CheckFailed,
     answer,
+    call,
     checker,
     criterion,
     describe,
@@ -26,7 +26,6 @@ from ._framework import (
     require_vectorized,
     same_values,
 )
-from ._returns import FORGOT_RETURN, call_answer, does_work
 from ._words import count_word
 
 __all__ = ["nearest_rows", "clipped_mean_grad"]
@@ -57,22 +56,12 @@ def _nearest_cases():
            "from 1 to 3", _integers(6, (6, 8), 4), _integers(7, (12, 8), 4))
 
 
-def _answer(fn, *args):
-    """:func:`answer`, which also tells a forgotten ``return``."""
-    try:
-        return answer(fn, *args)
-    except CheckFailed as stop:
-        if stop.feedback.status == "not attempted" and does_work(fn):
-            raise fail(FORGOT_RETURN) from None
-        raise
-
-
 @checker("nearest_rows")
 def nearest_rows(fn) -> str:
     """Check ``nearest_rows(Q, Y)``: each row of Q's nearest row of Y."""
     cases = list(_nearest_cases())
     for shown, Q, Y in cases:
-        got = require_array(_answer(fn, Q, Y), "the indices")
+        got = require_array(answer(fn, Q, Y), "the indices")
         m, n = Q.shape[0], Y.shape[0]
         if got.shape == (m, n):
             raise fail(
@@ -206,7 +195,7 @@ def clipped_mean_grad(fn) -> str:
     example's gradient clipped to max_norm, then averaged."""
     cases = list(_clip_cases())
     for shown, params, X, Y, max_norm in cases:
-        got = _as_leaves(call_answer(fn, params, X, Y, max_norm), shown)
+        got = _as_leaves(call(fn, params, X, Y, max_norm), shown)
         expected = clipped_expected(params, X, Y, max_norm)
         if not _close(got, expected):
             for hint, wrong in _mistakes(params, X, Y, max_norm).items():
