@@ -438,7 +438,7 @@ def test_a_python_loop_that_never_ends_gets_a_hint(monkeypatch):
     feedback = check.huber(forever)
     wait = C.last_wait()
     assert wait.timed_out and wait.deadline_s == SHORT_DEADLINE_S
-    assert SHORT_DEADLINE_S <= wait.idle_s < SHORT_DEADLINE_S + 2, wait
+    assert wait.allowed_s <= wait.idle_s < wait.allowed_s + 2, wait
     assert feedback.status == "fail"
     assert f"did not return within {SHORT_DEADLINE_S:g} s" in \
         feedback.message
@@ -495,3 +495,45 @@ def test_the_deadline_comes_from_one_variable(monkeypatch):
     assert C.deadline_s() == C.DEFAULT_DEADLINE_S == 8.0
     monkeypatch.setenv(C.DEADLINE_ENV, "2.5")
     assert C.deadline_s() == 2.5
+
+
+@pytest.mark.parametrize("load, cores, factor", [
+    (0.3, 2, 1.0),      # a core to spare: the deadline as set
+    (4.0, 2, 2.0),      # two processes per core: twice as long
+    (40.0, 2, 8.0),     # at most MAX_BUSY_FACTOR
+    (None, 2, 1.0),     # no load average (Windows): as set
+])
+def test_a_busy_machine_stretches_the_wait(load, cores, factor,
+                                           monkeypatch):
+    """busy_factor is the load per usable core, from 1 to 8"""
+    if load is None:
+        def no_load():
+            raise OSError("no load average here")
+        monkeypatch.setattr(_deadline.os, "getloadavg", no_load)
+    else:
+        monkeypatch.setattr(_deadline.os, "getloadavg",
+                            lambda: (load, load, load))
+    monkeypatch.setattr(_deadline.os, "sched_getaffinity",
+                        lambda pid: set(range(cores)))
+    assert _deadline.busy_factor() == factor
+    assert _deadline.MAX_BUSY_FACTOR == 8.0
+
+
+def test_a_checker_waits_the_stretched_deadline(monkeypatch):
+    """on a machine loaded 1.5 times over, a function that never returns
+    is waited for 1.5 deadlines, and the hint still names the deadline
+    that was set"""
+    monkeypatch.setenv(C.DEADLINE_ENV, str(SHORT_DEADLINE_S))
+    monkeypatch.setattr(_deadline, "busy_factor", lambda: 1.5)
+
+    def forever(x):
+        while True:
+            pass
+
+    feedback = check.huber(forever)
+    wait = C.last_wait()
+    assert wait.deadline_s == SHORT_DEADLINE_S
+    assert wait.allowed_s == 1.5 * SHORT_DEADLINE_S
+    assert wait.timed_out and wait.idle_s >= wait.allowed_s, wait
+    assert f"did not return within {SHORT_DEADLINE_S:g} s" in \
+        feedback.message

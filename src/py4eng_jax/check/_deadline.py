@@ -13,7 +13,10 @@ interrupted.
 
 The deadline is set in one place: the environment variable
 ``PY4ENG_CHECK_DEADLINE_S`` (seconds; default 8), read at each checker
-call, so that tests can shorten it with ``monkeypatch.setenv``.
+call, so that tests can shorten it with ``monkeypatch.setenv``. On a
+machine whose cores are all busy, the checker waits longer in proportion
+(:func:`busy_factor`, the load per core, at most 8 times), so that other
+work on the machine cannot make a correct answer look endless.
 :func:`last_wait` tells, in the checker's own clock, how long the last
 checker waited, so that a test can bound it on a busy machine.
 Part of the framework behind :mod:`py4eng_jax.check` (see
@@ -63,11 +66,42 @@ def deadline_s() -> float:
     return value
 
 
+#: The most a busy machine stretches the deadline (see :func:`busy_factor`).
+MAX_BUSY_FACTOR = 8.0
+
+
+def busy_factor() -> float:
+    """How much longer than :func:`deadline_s` a checker waits on this
+    machine now: the 1-minute load average per CPU core this process may
+    use, from 1 (a machine with a core to spare) up to
+    :data:`MAX_BUSY_FACTOR`.
+
+    On a machine whose cores are all taken by other work, the student's
+    code gets only its share of a core, and a correct answer that needs 3 s
+    alone would otherwise be told it never returned. Where the load cannot
+    be read (Windows), the factor is 1.
+
+    Examples:
+      >>> 1.0 <= busy_factor() <= MAX_BUSY_FACTOR
+      True
+    """
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return 1.0
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return min(MAX_BUSY_FACTOR, max(1.0, load / max(cores, 1)))
+
+
 class Wait(NamedTuple):
     """How the last checker call waited, in the checker's own clock
     (``time.monotonic``), in seconds."""
 
-    deadline_s: float      #: the deadline in force
+    deadline_s: float      #: the deadline in force (what the hint says)
+    allowed_s: float       #: the deadline times :func:`busy_factor`
     total_s: float         #: from the start of the check to its answer
     idle_s: float          #: from the last step begun to the end of waiting
     timed_out: bool        #: True when the deadline ran out
@@ -290,6 +324,7 @@ def _quiet_stops():
 
 def _run_with_deadline(body, fn) -> Feedback:
     deadline = deadline_s()
+    allowed = deadline * busy_factor()
     _listen()
     box: dict = {}
     del _cap_hits[:]
@@ -301,7 +336,7 @@ def _run_with_deadline(body, fn) -> Feedback:
     worker.start()
     try:
         while worker.is_alive() and (
-                time.monotonic() - _last_beat[0] < deadline):
+                time.monotonic() - _last_beat[0] < allowed):
             worker.join(0.05)
     except BaseException:   # an interrupt: stop the worker too
         _raise_in(worker)
@@ -309,8 +344,8 @@ def _run_with_deadline(body, fn) -> Feedback:
         raise
     now = time.monotonic()
     timed_out = worker.is_alive()
-    _last_wait[:] = [Wait(deadline, now - start, now - _last_beat[0],
-                          timed_out)]
+    _last_wait[:] = [Wait(deadline, allowed, now - start,
+                          now - _last_beat[0], timed_out)]
     if timed_out:
         with _quiet_stops():
             for _ in range(10):
