@@ -155,6 +155,54 @@ def BAD_insulated_forever(q, k, dx):
         pass
 
 
+def BAD_insulated_own_cg_endless(q, k, dx):
+    """A hand-written CG whose step counter is never advanced: its
+    lax.while_loop never ends."""
+    def operator(u):
+        kp = jnp.pad(k, 1, mode="edge")
+        up = jnp.pad(u, 1)
+        flows = list(_flows(u, k, dx, up, kp))
+        flows[3] = flows[3].at[:, -1].set(0.0)
+        return sum(flows) / dx ** 2
+
+    def step(state):
+        u, r, d, i = state
+        ad = operator(d)
+        alpha = jnp.sum(r * r) / jnp.sum(d * ad)
+        r_new = r - alpha * ad
+        beta = jnp.sum(r_new * r_new) / jnp.sum(r * r)
+        return u + alpha * d, r_new, r_new + beta * d, i   # i never grows
+
+    state = (jnp.zeros_like(q), q, q, 0)
+    return jax.lax.while_loop(lambda s: s[3] < 500, step, state)[0]
+
+
+def BAD_insulated_no_return(q, k, dx):
+    """Solves, prints, and forgets to return the solution."""
+    u = BOOK_insulated(q, k, dx)
+    print("right column:", u[:, -1])
+
+
+def BAD_insulated_three_by_three(q, k, dx):
+    """The insulated faces masked with an array of the statement's size,
+    3 x 3."""
+    right_open = jnp.ones((3, 3)).at[:, -1].set(0.0)
+
+    def operator(u):
+        kp = jnp.pad(k, 1, mode="edge")
+        up = jnp.pad(u, 1)
+        top, bottom, left, right = _flows(u, k, dx, up, kp)
+        return (top + bottom + left + right_open * right) / dx ** 2
+
+    return cg(operator, q, tol=1e-12)[0]
+
+
+def BAD_insulated_float32(q, k, dx):
+    """Everything cast to float32: CG cannot get within 1e-8."""
+    return BOOK_insulated(q.astype(jnp.float32), k.astype(jnp.float32),
+                          jnp.float32(dx))
+
+
 # ------------------------------------------------------------ sparse-ex2
 
 _, Q, DX = plate(400.0)
@@ -266,6 +314,18 @@ def BAD_bar_field(target):
 def BAD_bar_secant_once(target):
     r1, r2 = float(_rise_jit(16.0)), float(_rise_jit(400.0))
     return 16.0 + (target - r1) * (400.0 - 16.0) / (r2 - r1)
+
+
+def BAD_bar_no_return(target):
+    """Newton's iteration, done right, but the answer never returned."""
+    log_k = jnp.log(16.0)
+    for _ in range(30):
+        gap, slope = _newton_parts(log_k, target)
+        log_k = log_k - gap / slope
+        if abs(gap) < 1e-9 * target:
+            break
+    k_bar = float(jnp.exp(log_k))
+    print(f"k = {k_bar:.2f} W/(m K)")
 
 
 def BAD_bar_forever(target):

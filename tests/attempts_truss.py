@@ -122,6 +122,14 @@ def BAD_buckling_forever(truss, areas, k):
         pass
 
 
+def BAD_buckling_no_return(truss, areas, k):
+    """The ratios computed, and left in a local variable."""
+    stresses = truss_solve(truss, areas).stresses
+    ratios = -stresses * truss.lengths**2 / (
+        math.pi**2 * truss.youngs_modulus * k * areas)
+    ratios = ratios.reshape(-1)
+
+
 # ------------------------------------------------------------ truss-ex2
 
 
@@ -260,6 +268,12 @@ def BAD_drift_flags(key, areas, n):
     p2 = 100.0 + 10.0 * jax.random.normal(k2, (n,))
     flags = jax.vmap(lambda a, b: _sag(areas, a, b))(p1, p2) < -2.0
     return flags, jnp.sqrt(0.25 / n)
+
+
+def BAD_drift_no_return(key, areas, n):
+    """(p, se) computed and printed, not returned."""
+    p, se = BOOK_drift(key, areas, n)
+    print("p =", p, "+-", se)
 
 
 def BAD_drift_forever(key, areas, n):

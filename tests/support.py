@@ -107,11 +107,12 @@ MIN_CORRECT, MIN_WRONG = 2, 6
 
 
 def assert_hint(feedback, *fragments: str) -> None:
-    """Every fragment is in the feedback's message, which reads well."""
+    """Every fragment is in the feedback's message, which reads well (a
+    message may start with a name from code, in backticks: "`p` = 0.2")."""
     message = feedback.message
     for fragment in fragments:
         assert fragment in message, (fragment, message)
-    assert message[0].isupper(), message
+    assert message[0].isupper() or message[0] == "`", message
     assert message.endswith(".") and not message.endswith(".."), message
     assert "checker could not finish" not in message, message
     assert all(len(line) <= 72 for line in repr(feedback).splitlines()

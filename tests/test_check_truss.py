@@ -35,6 +35,7 @@ CATALOGUE = {
         "BAD_buckling_python_if": (FAIL, "jax.jacfwd", "Python if"),
         "BAD_buckling_numpy": (FAIL, "jax.jacfwd", "NumPy"),
         "BAD_buckling_forever": (FAIL, "did not return within"),
+        "BAD_buckling_no_return": (FAIL, "did you forget `return`?"),
     }),
     "truss-ex2": ("drift_exceedance", {
         "BOOK_drift": (PASS, "exact probability", "three designs",
@@ -56,6 +57,7 @@ CATALOGUE = {
         "BAD_drift_only_p": (FAIL, "pair (p, se)"),
         "BAD_drift_flags": (FAIL, "one number", "not one flag per sample"),
         "BAD_drift_forever": (FAIL, "did not return within"),
+        "BAD_drift_no_return": (FAIL, "did you forget `return`?"),
         "BAD_drift_fixed_n": (FAIL, "ignores its n argument",
                               "n = 5,000"),
         "BAD_drift_fixed_samples": (FAIL, "ignores its n argument"),

@@ -65,10 +65,192 @@ def test_a_stub_is_not_attempted():
     def todo(params, X, Y):
         raise NotImplementedError
 
-    for fn in (stub, todo):
+    def documented(params, X, Y):
+        """Only a docstring so far."""
+        pass
+
+    def todo_with_words(params, X, Y):
+        raise NotImplementedError("write the body")
+
+    for fn in (stub, todo, documented, todo_with_words, jax.jit(stub),
+               lambda params, X, Y: None):
         feedback = check.xor_accuracy(fn)
-        assert feedback.status == "not attempted"
+        assert feedback.status == "not attempted", feedback.message
         assert "Not attempted yet" in feedback.message
+
+
+def huber_without_return(x):
+    """Does the work, forgets to return it."""
+    y = jnp.where(jnp.abs(x) <= 1, 0.5 * x**2, jnp.abs(x) - 0.5)
+    y = y + 0.0
+
+
+@pytest.mark.parametrize("fn", [huber_without_return,
+                                jax.jit(huber_without_return)])
+def test_a_function_that_forgets_return_is_asked_about_it(fn):
+    """a body that does work and returns None is not 'not attempted'"""
+    feedback = check.huber(fn)
+    assert feedback.status == "fail"
+    assert "did you forget `return`?" in feedback.message
+    assert "Not attempted" not in feedback.message
+
+
+def test_none_outside_a_checker_is_not_attempted():
+    """call() used on its own (no checker running) keeps the old answer"""
+    with pytest.raises(C.CheckFailed) as info:
+        C.call(huber_without_return, jnp.ones(2))
+    assert info.value.feedback.status == "not attempted"
+
+
+def non_symmetric_eigenvalue_gradient(x):
+    """JAX raises NotImplementedError for this derivative (on CPU)."""
+    matrix = jnp.array([[1.0, 2.0], [0.5, 3.0]])
+    return x * jax.grad(
+        lambda s: jnp.linalg.eig(s * matrix)[1].real.sum())(1.0)
+
+
+def test_a_notimplementederror_from_jax_is_explained():
+    """only the stub's own NotImplementedError is 'not attempted'; one
+    that JAX raises for what the student wrote is a failure, explained"""
+    feedback = check.huber(non_symmetric_eigenvalue_gradient)
+    assert feedback.status == "fail", feedback.message
+    assert "NotImplementedError" in feedback.message
+    assert "comes from JAX" in feedback.message
+
+
+@pytest.mark.parametrize("filtering", ["auto", "off"])
+def test_stub_error_tells_the_stub_from_jax(filtering):
+    """with JAX's traceback filtering on or off"""
+    def stub(x):
+        raise NotImplementedError
+
+    previous = jax.config.jax_traceback_filtering
+    jax.config.update("jax_traceback_filtering", filtering)
+    try:
+        for fn, own in ((stub, True), (jax.jit(stub), True),
+                        (non_symmetric_eigenvalue_gradient, False),
+                        (jax.jit(non_symmetric_eigenvalue_gradient), False)):
+            with pytest.raises(NotImplementedError) as info:
+                fn(jnp.float32(1.0))
+            assert C.stub_error(info.value) is own, fn
+    finally:
+        jax.config.update("jax_traceback_filtering", previous)
+    assert not C.stub_error(ValueError("not a NotImplementedError"))
+
+
+def test_a_while_loop_in_an_unjitted_shard_map_works_in_a_checker():
+    """the checker's cap on while loops must not break a while_loop
+    inside a shard_map run without jit (its report used to raise JAX's
+    NotImplementedError there, which the student was blamed for)"""
+    from jax.sharding import NamedSharding
+    from jax.sharding import PartitionSpec as P
+
+    mesh = jax.make_mesh((1,), ("x",))
+
+    def doubled_three_times(x):
+        def block(b):
+            return lax.while_loop(lambda s: s[0] < 3,
+                                  lambda s: (s[0] + 1, 2 * s[1]), (0, b))[1]
+        return jax.shard_map(block, mesh=mesh, in_specs=P("x"),
+                             out_specs=P("x"))(x)
+
+    @C.checker("doubled")
+    def doubled(fn):
+        x = jax.device_put(jnp.ones(4), NamedSharding(mesh, P("x")))
+        C.same_values(C.call(fn, x), np.full(4, 8.0), what="the blocks",
+                      shown="x = jnp.ones(4)")
+        return "Correct."
+
+    feedback = doubled(doubled_three_times)
+    assert feedback.passed, feedback.message
+
+
+@pytest.mark.parametrize("value,words", [
+    (jnp.ones(3), "a jax.Array of shape (3,)"), (3, "an int"),
+    (2.5, "a float"), (np.zeros((2, 2)), "a NumPy array of shape (2, 2)"),
+    (np.float32(1), "a NumPy float32 scalar"), ({}, "a dict"),
+    ([1, 2], "a list of 2"), (None, "None"), ("x", "a string"),
+    (object(), "an object"),
+])
+def test_describe_names_types_readably(value, words):
+    """no 'a ArrayImpl': readable type names with the right article"""
+    assert C.describe(value) == words
+
+
+def test_a_result_passed_instead_of_the_function_reads_well():
+    """the hint for an array passed in names it as a jax.Array"""
+    message = check.huber(jnp.ones(3)).message
+    assert "got a jax.Array of shape (3,)" in message
+    assert "ArrayImpl" not in message
+
+
+@pytest.mark.parametrize("text,start", [
+    ("p = 0.2 is too small", "`p` = 0.2 is too small"),
+    ("p should be one number", "`p` should be one number"),
+    ("jnp.where needs three arguments", "`jnp.where` needs"),
+    ("u[:, -1] is the edge", "`u[:, -1]` is the edge"),
+    ("max_iter is missing", "`max_iter` is missing"),
+    ("the loss is wrong", "The loss is wrong"),
+    ("a list is not an array", "A list is not an array"),
+    ("e.g. this", "E.g. this"),
+    ("`p` is fine", "`p` is fine"),
+])
+def test_a_name_from_code_is_not_capitalised(text, start):
+    """'p = ...' stays p (set as code), never 'P = ...'"""
+    assert Feedback("fail", text).message.startswith(start)
+
+
+def test_require_scalar_keeps_a_name_from_code():
+    """what='p' starts the hint as `p`, not P"""
+    with pytest.raises(C.CheckFailed) as info:
+        C.require_scalar(jnp.ones(3), "p")
+    assert info.value.feedback.message.startswith("`p` should be one")
+
+
+def wrong_values(got, expected, **tolerances):
+    with pytest.raises(C.CheckFailed) as info:
+        C.same_values(got, expected, what="the rows", shown="x",
+                      **tolerances)
+    return info.value.feedback.message
+
+
+def test_same_values_summarises_a_large_array():
+    """a wrong 32-row array is summarised, not printed whole"""
+    expected = np.arange(128.0).reshape(32, 4) / 7
+    got = expected.copy()
+    got[20, 3] += 0.5
+    got[5, 1] -= 0.01
+    message = wrong_values(got, expected)
+    assert len(message) < 400, message
+    assert "2 of the 128 entries (shape (32, 4)) differ" in message
+    assert "the largest difference, 0.5, is at [20, 3]" in message
+    assert "The first entries" in message
+
+
+def test_same_values_prints_a_small_array_whole():
+    """a few numbers are shown in full, with digits enough to differ"""
+    message = wrong_values(np.array([1.0, 2.00004]), np.array([1.0, 2.0]))
+    assert "expected [1. 2.], got [1. 2.00004]" in message
+
+
+def test_same_values_says_when_the_dtype_is_to_blame():
+    """expected and got that look the same: the dtype is named"""
+    expected = np.array([0.5, 1.5, 2.5])
+    message = wrong_values(expected.astype(np.int32), expected)
+    assert "expected float64, got int32" in message
+    message = wrong_values(np.array([3, 1, 2]), expected)  # not the dtype
+    assert "dtype" not in message
+    third = np.arange(1.0, 9.0) / 3
+    message = wrong_values(third.astype(np.float32), third, rtol=1e-10,
+                           atol=0.0)
+    assert "expected float64, got float32" in message
+    assert "tolerance" in message
+
+
+def test_fmt_cuts_a_long_list():
+    """fmt shows a few numbers of a long array and says how many"""
+    text = C.fmt(np.arange(1000.0))
+    assert text == "[0, 1, 2, 3, ..., 999] (1000 numbers)"
 
 
 def test_a_gap_in_a_checker_becomes_a_hint():
@@ -261,6 +443,7 @@ def test_a_python_loop_that_never_ends_gets_a_hint(monkeypatch):
     assert f"did not return within {SHORT_DEADLINE_S:g} s" in \
         feedback.message
     assert "Python loop" in feedback.message
+    assert "far too many steps" in feedback.message    # a lax loop too
 
 
 def test_a_while_loop_that_never_ends_is_capped():

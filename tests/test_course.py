@@ -50,17 +50,18 @@ def read_csv(path: pathlib.Path) -> list[tuple]:
                 for row in csv.DictReader(f)]
 
 
-HANGS = "def tribonacci(n):\n    while True:\n        pass\n"
-RAISES = ("def tribonacci(n):\n    t = jnp.zeros(n)\n    t[2] = 1.0\n"
-          "    return t\n")
+HANGS = "def bin_counts(idx, length):\n    while True:\n        pass\n"
+RAISES = ("def bin_counts(idx, length):\n"
+          "    counts = jnp.zeros(length, jnp.int32)\n"
+          "    counts[idx] += 1\n    return counts\n")
 REDEFINES = (ANSWERS[EX1]["wrong"] +
              "\n\nclass check:\n    @staticmethod\n"
-             "    def tribonacci(fn):\n        return 'Correct'\n")
+             "    def bin_counts(fn):\n        return 'Correct'\n")
 PATCHES = (ANSWERS[EX1]["wrong"] +
            "\n\nimport py4eng_jax.check\n"
-           "py4eng_jax.check.tribonacci = lambda fn: None\n")
+           "py4eng_jax.check.bin_counts = lambda fn: None\n")
 # A grade line printed in the exercise's own cell: tampering.
-PRINTS = ("def tribonacci(n):\n    return None\n\n"
+PRINTS = ("def bin_counts(idx, length):\n    return None\n\n"
           "print('Grade for ' + 'numpy-differences-ex1: 3 of 3 points "
           "(correct, 5 of 5 criteria).')\n")
 # A correct answer whose docstring holds the word "Correct".
@@ -118,9 +119,9 @@ EXPECTED = [
     ("s01-correct", EX1, "3", "3", "correct"),
     ("s01-correct", EX2, "2", "2", "correct"),
     ("s01-correct", EX3, "2", "2", "correct"),
-    ("s02-partly", EX1, "2.4", "3", "partial"),
+    ("s02-partly", EX1, "1.88", "3", "partial"),
     ("s02-partly", EX2, "0.57", "2", "partial"),
-    ("s02-partly", EX3, "0.67", "2", "partial"),
+    ("s02-partly", EX3, "1.6", "2", "partial"),
     ("s03-wrong", EX1, "0", "3", "wrong"),
     ("s03-wrong", EX2, "0", "2", "wrong"),
     ("s03-wrong", EX3, "0", "2", "wrong"),
@@ -170,15 +171,15 @@ EXPECTED = [
 
 # The hint each graded student's feedback file must show.
 HINTS = {
-    "s01-correct": ["Correct: your function gives the tribonacci",
+    "s01-correct": ["Correct: your counts match NumPy's bincount",
                     "Correct: your huber works", "Correct: every step"],
-    "s02-partly": ["Your loop is unrolled", "not jittable"],
-    "s03-wrong": ["Wrong values for the terms", "Wrong values for huber",
+    "s02-partly": ["boolean mask", "not jittable", "grows with steps"],
+    "s03-wrong": ["never go above 1", "Wrong values for huber",
                   "drew all the steps with the same key"],
     "s04-never-returns": ["did not return within"],
     "s05-raises": ["JAX arrays are immutable"],
     "s06-redefines-check": ["Tampered: the name `check`"],
-    "s07-patches-check": ["Tampered: py4eng_jax.check.tribonacci"],
+    "s07-patches-check": ["Tampered: py4eng_jax.check.bin_counts"],
     "s08-prints-grade": ["Tampered: a cell of this exercise prints a "
                          "grade line itself"],
     "s09-edits-test-cell": ["Tampered: its locked test cell was edited",
@@ -309,7 +310,7 @@ def test_answer_and_test_cells(graded):
         assert "PathFinder" in test_cell.source
     solution = next(c for c in source.cells
                     if c.metadata["nbgrader"]["grade_id"] == EX1)
-    assert "lax.fori_loop" in solution.source and course.BEGIN in \
+    assert ".at[idx].add" in solution.source and course.BEGIN in \
         solution.source
     # Only the exercises and their set-up: not the whole chapter.
     assert len([c for c in release.cells if c.cell_type == "code"]) == 7

@@ -27,23 +27,19 @@ import course
 ANSWERS = {
     "numpy-differences-ex1": {
         "correct": (
-            "def tribonacci(n):\n"
-            "    def step(carry, _):\n"
-            "        a, b, c = carry\n"
-            "        return (b, c, a + b + c), a\n"
-            "    start = (jnp.float32(0), jnp.float32(0), jnp.float32(1))\n"
-            "    return lax.scan(step, start, None, length=n)[1]\n"),
-        "partial": (  # right values, but a Python loop: unrolled
-            "def tribonacci(n):\n"
-            "    t = jnp.zeros(n).at[2].set(1.0)\n"
-            "    for i in range(3, n):\n"
-            "        t = t.at[i].set(t[i - 1] + t[i - 2] + t[i - 3])\n"
-            "    return t\n"),
-        "wrong": (
-            "def tribonacci(n):\n"
-            "    t = jnp.zeros(n).at[1].set(1.0).at[2].set(1.0)\n"
-            "    return lax.fori_loop(3, n, lambda i, t: t.at[i].set(\n"
-            "        t[i - 1] + t[i - 2] + t[i - 3]), t)\n"),
+            "def bin_counts(idx, length):\n"
+            "    safe = jnp.where(idx < 0, length, idx)\n"
+            "    return jnp.zeros(length, jnp.int32).at[safe].add(\n"
+            "        1, mode='drop')\n"),
+        "partial": (  # right values, but a boolean mask: fails under jit
+            "def bin_counts(idx, length):\n"
+            "    kept = idx[(idx >= 0) & (idx < length)]\n"
+            "    return jnp.zeros(length, jnp.int32).at[kept].add(1)\n"),
+        "wrong": (  # .set: a repeated value counts once
+            "def bin_counts(idx, length):\n"
+            "    safe = jnp.where(idx < 0, length, idx)\n"
+            "    return jnp.zeros(length, jnp.int32).at[safe].set(\n"
+            "        1, mode='drop')\n"),
     },
     "numpy-differences-ex2": {
         "correct": (
@@ -60,14 +56,15 @@ ANSWERS = {
     "numpy-differences-ex3": {
         "correct": (
             "def random_walk(key, steps):\n"
-            "    moves = jnp.stack([jax.random.normal(\n"
-            "        jax.random.fold_in(key, i)) for i in range(steps)])\n"
-            "    return jnp.cumsum(moves)\n"),
-        "partial": (  # right for the first walk, off by one later
+            "    def step(pos, i):\n"
+            "        move = jax.random.normal(jax.random.fold_in(key, i))\n"
+            "        return pos + move, pos + move\n"
+            "    return lax.scan(step, 0.0, jnp.arange(steps))[1]\n"),
+        "partial": (  # right values, but a Python loop: unrolled
             "def random_walk(key, steps):\n"
             "    moves = jnp.stack([jax.random.normal(\n"
             "        jax.random.fold_in(key, i)) for i in range(steps)])\n"
-            "    return jnp.cumsum(moves).at[-1].add(steps > 5)\n"),
+            "    return jnp.cumsum(moves)\n"),
         "wrong": (
             "def random_walk(key, steps):\n"
             "    return jnp.cumsum(jnp.full(steps,\n"

@@ -5,9 +5,9 @@ A test cell made by ``make assignments`` loads this file afresh from the
 installed package's folder (found on ``sys.path``, not through the
 student's ``py4eng_jax``), then calls::
 
-    _grader.grade("numpy-differences-ex1", "tribonacci", globals(),
-                  points=3, criteria=5,
-                  checker="py4eng_jax.check:tribonacci")
+    _grader.grade("numpy-differences-ex1", "bin_counts", globals(),
+                  points=3, criteria=8,
+                  checker="py4eng_jax.check:bin_counts")
 
 :func:`grade` does not trust the names in the student's notebook. It loads
 a fresh copy of the checker's module (and of ``py4eng_jax``) from the files
@@ -319,7 +319,7 @@ def grade(label: str, name: str, namespace: dict, *, points: float,
     the grade; return the score (nbgrader's partial credit).
 
     ``checker`` is ``"module:function"``, e.g.
-    ``"py4eng_jax.check:tribonacci"`` or a lecturer's own module;
+    ``"py4eng_jax.check:bin_counts"`` or a lecturer's own module;
     ``criteria``: how many criteria the checker tests (the points are
     shared equally among them).
     """

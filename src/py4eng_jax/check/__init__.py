@@ -6,34 +6,34 @@ values for a shown input, not jittable, ...). It never raises for a wrong
 answer, so the notebook keeps running. One module per chapter.
 """
 
-from ._autodiff import xor_accuracy, xor_grad_b2
+from ._autodiff import xor_accuracy, xor_grad_b2, xor_input_gradient
 from ._benchmarking import escape_count_while, honest_times
 from ._debugging import divides_by_zero, fit_fast
-from ._derivatives import hvp, newton_step
+from ._derivatives import curvature_step, hvp
 from ._fitting import cubic_residuals, dxT_dk
 from ._framework import Feedback
 from ._heat import periodic_sharded, periodic_step
 from ._jit import clip_by_norm, xor_train_step
-from ._loops import newton, running_mean
+from ._loops import damped_newton, sum_after
 from ._monte_carlo import delta_std, divider_exceedance
-from ._numpy_differences import huber, random_walk, tribonacci
+from ._numpy_differences import bin_counts, huber, random_walk
 from ._parallel import standardize_batch, tensor_parallel_step
 from ._pytrees import clip_by_global_norm, dense_pytree, unstack
 from ._sparse import bar_conductivity, steady_insulated
 from ._static_args import moving_average, padded_fibonacci
 from ._truss import buckling_ratios, drift_exceedance
-from ._vmap import ensemble_losses, nearest_rows
+from ._vmap import clipped_mean_grad, nearest_rows
 
 __all__ = [
     "Feedback",
     # autodiff
-    "xor_accuracy", "xor_grad_b2",
+    "xor_accuracy", "xor_grad_b2", "xor_input_gradient",
     # benchmarking
     "honest_times", "escape_count_while",
     # debugging
     "divides_by_zero", "fit_fast",
     # derivatives
-    "hvp", "newton_step",
+    "curvature_step", "hvp",
     # fitting
     "cubic_residuals", "dxT_dk",
     # heat
@@ -41,11 +41,11 @@ __all__ = [
     # jit
     "clip_by_norm", "xor_train_step",
     # loops
-    "running_mean", "newton",
+    "damped_newton", "sum_after",
     # monte-carlo
     "divider_exceedance", "delta_std",
     # numpy-differences
-    "tribonacci", "huber", "random_walk",
+    "bin_counts", "huber", "random_walk",
     # parallel
     "tensor_parallel_step", "standardize_batch",
     # pytrees
@@ -57,5 +57,5 @@ __all__ = [
     # truss
     "buckling_ratios", "drift_exceedance",
     # vmap
-    "nearest_rows", "ensemble_losses",
+    "nearest_rows", "clipped_mean_grad",
 ]

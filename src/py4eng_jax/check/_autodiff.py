@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from .. import _xor
 from ._framework import (
     call,
     checker,
+    fail,
     jittable,
     require_array,
     require_scalar,
@@ -16,7 +18,7 @@ from ._framework import (
 )
 from ._words import count_word
 
-__all__ = ["xor_accuracy", "xor_grad_b2"]
+__all__ = ["xor_accuracy", "xor_grad_b2", "xor_input_gradient"]
 
 
 def solved_params():
@@ -68,17 +70,164 @@ def xor_accuracy(accuracy) -> str:
             f"sets of parameters and targets, and works under jax.jit.")
 
 
+def _grad_b2_cases():
+    """The XOR cases, and six examples (the corners and two more points),
+    so that a mean written as a sum over 4 does not pass."""
+    yield from _xor_cases()
+    X, Y = _xor.xor_data()
+    X6 = jnp.concatenate([X, jnp.array([[0.5, 0.2], [0.9, 0.7]])])
+    Y6 = jnp.concatenate([Y, jnp.array([1.0, 0.0])])
+    yield ("init_params(jax.random.key(5)) and six examples, the four "
+           "corners and [0.5, 0.2], [0.9, 0.7] with targets 1, 0",
+           _xor.init_params(jax.random.key(5)), X6, Y6)
+
+
+def _grad_b2_mistake(got, params, X, Y, shown: str) -> None:
+    """A hint for a known wrong formula (if it is one)."""
+    yhat = np.asarray(_xor.predict(params, X), np.float64)
+    Y = np.asarray(Y, np.float64)
+    _, Y_xor = _xor.xor_data()
+    known = [
+        (np.mean(Y - yhat), "the sign is flipped: the loss grows with b2 "
+         "where the predictions are above their targets"),
+        (np.sum(yhat - Y), "that is a sum over the examples, but the loss "
+         "is their mean"),
+        (np.mean((yhat - Y) * yhat * (1 - yhat)), "your formula has an "
+         "extra factor y_hat (1 - y_hat): it cancels against the "
+         "derivative of the logarithms"),
+    ]
+    if X.shape[0] != 4:
+        known.append((np.sum(yhat - Y) / 4, "your function divides by 4, "
+                      "the number of examples in the chapter, but the loss "
+                      "is a mean over however many rows X has"))
+    elif not np.array_equal(Y, np.asarray(Y_xor)):
+        known.append((np.mean(yhat - np.asarray(Y_xor)), "that is the "
+                      "gradient for the XOR targets: your function ignores "
+                      "the Y it is given"))
+    for value, hint in known:
+        if np.allclose(got, value, rtol=1e-4, atol=1e-6):
+            raise fail(f"Wrong values for the gradient dloss/db2 with "
+                       f"{shown}: {hint}")
+
+
 @checker("xor_grad_b2")
 def xor_grad_b2(grad_b2) -> str:
     """Check a hand-derived gradient of the loss with respect to ``b2``."""
-    cases = list(_xor_cases())
+    cases = list(_grad_b2_cases())
     for shown, params, X, Y in cases:
         got = require_array(call(grad_b2, params, X, Y),
                             "The gradient dloss/db2")
         expected = _grad(params, X, Y)[3]
         if got.shape == ():
             got = got.reshape(1)
+        if got.shape == (1,) and not np.allclose(got, expected, rtol=1e-4,
+                                                  atol=1e-6):
+            _grad_b2_mistake(got, params, X, Y, shown)
         same_values(got, expected, what="the gradient dloss/db2", shown=shown,
                     rtol=1e-4, atol=1e-6)
     return (f"Correct: your formula agrees with jax.grad for "
             f"{count_word(len(cases))} sets of parameters and targets.")
+
+
+# --- xor_input_gradient: how the prediction moves with the input ---------
+
+
+def _input_cases():
+    """(shown, params, x): random and hand-made networks (one with 5 hidden
+    units), at points on and off the four corners."""
+    return [
+        ("the parameters from init_params(jax.random.key(9)) and "
+         "x = [0.3, 0.8]", _xor.init_params(jax.random.key(9)),
+         jnp.array([0.3, 0.8])),
+        ("the parameters from init_params(jax.random.key(1)) and "
+         "x = [1.0, 0.0]", _xor.init_params(jax.random.key(1)),
+         jnp.array([1.0, 0.0])),
+        ("hand-made parameters that solve XOR and x = [0.5, 0.4]",
+         solved_params(), jnp.array([0.5, 0.4])),
+        ("a network with 5 hidden units, init_params(jax.random.key(4), "
+         "hidden=5), and x = [-0.5, 2.0]",
+         _xor.init_params(jax.random.key(4), hidden=5),
+         jnp.array([-0.5, 2.0])),
+    ]
+
+
+def _one_prediction(params, x):
+    return _xor.predict(params, x[None, :])[0]
+
+
+_input_grad = jax.jit(jax.grad(_one_prediction, argnums=1))
+
+
+def _logit_grad(params, x):
+    w1, b1, w2, _ = params
+    return jax.grad(lambda x: jnp.tanh(x @ w1 + b1) @ w2)(x)
+
+
+@checker("xor_input_gradient", expects="your function input_gradient")
+def xor_input_gradient(input_gradient) -> str:
+    """Check ``input_gradient(params, x)``: the derivative of the network's
+    prediction for one input ``x`` (shape (2,)) with respect to ``x``."""
+    cases = _input_cases()
+    right = []
+    for shown, params, x in cases:
+        got = call(input_gradient, params, x)
+        if isinstance(got, (tuple, list)) and len(got) == 4:
+            raise fail(
+                f"Your function returned a {type(got).__name__} of four, "
+                f"the shapes of (w1, b1, w2, b2), for {shown}: that is a "
+                f"derivative with respect to the parameters. The exercise "
+                f"asks how the prediction changes with the input x")
+        got = np.asarray(require_array(got, "The derivative d(prediction)"
+                                       "/dx"), np.float64)
+        expected = np.asarray(_input_grad(params, x), np.float64)
+        if got.shape == ():
+            value = float(_one_prediction(params, x))
+            said = (", the prediction itself" if np.isclose(got, value,
+                                                            rtol=1e-5)
+                    else "")
+            raise fail(
+                f"Your function returned one number{said}, for {shown}, "
+                f"but the derivative with respect to x has one number per "
+                f"input: shape (2,)")
+        if got.shape == (1, 2) and np.allclose(got[0], expected, rtol=1e-4,
+                                               atol=1e-7):
+            raise fail(
+                f"Wrong shape for the derivative: expected (2,), got "
+                f"(1, 2), for {shown}. The values are right: return the "
+                f"derivative for the one point x, not for a batch of one")
+        scale = float(np.abs(expected).max()) or 1.0
+        if got.shape == expected.shape and not np.allclose(
+                got, expected, rtol=1e-4, atol=1e-4 * scale):
+            logit = np.asarray(_logit_grad(params, x))
+            if np.allclose(got, logit, rtol=1e-4, atol=1e-4 * scale):
+                raise fail(
+                    f"Wrong values for d(prediction)/dx with {shown}. That "
+                    f"is the derivative of z . w2 + b2, before the sigmoid: "
+                    f"the prediction is the sigmoid of it")
+            if np.allclose(got, expected, rtol=1e-2, atol=1e-2 * scale):
+                raise fail(
+                    f"Close, but not exact, for d(prediction)/dx with "
+                    f"{shown}. Is it an approximation, such as a finite "
+                    f"difference? jax.grad gives the exact derivative, up "
+                    f"to float32 rounding")
+            other = solved_params() if len(params[1]) != 3 or not right \
+                else _xor.init_params(jax.random.key(2))
+            again = call(input_gradient, other, x)
+            if (np.shape(again) == got.shape and np.allclose(again, got)
+                    and not np.allclose(_input_grad(other, x), expected)):
+                raise fail(
+                    f"Wrong values for d(prediction)/dx with {shown}, and "
+                    f"the same values for other parameters: your function "
+                    f"ignores the params it is given")
+            if right:
+                raise fail(
+                    f"Wrong values for d(prediction)/dx with {shown}, "
+                    f"although they were right for {right[0]}. Does your "
+                    f"function ignore params, or assume the 3 hidden "
+                    f"units of the chapter's network?")
+        same_values(got, expected, what="d(prediction)/dx", shown=shown,
+                    rtol=1e-4, atol=1e-4 * scale)
+        right.append(shown)
+    return (f"Correct: your derivative matches jax.grad for "
+            f"{count_word(len(cases))} networks and inputs, a network with "
+            f"5 hidden units among them.")

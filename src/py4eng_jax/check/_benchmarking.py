@@ -12,14 +12,18 @@ import numpy as np
 
 from .. import _mandelbrot
 from ._framework import (
+    beat,
     call,
     checker,
+    criterion,
+    describe,
     fail,
     jittable,
     primitives,
     require_array,
     require_scalar,
 )
+from ._loops import _call
 
 __all__ = ["honest_times", "escape_count_while"]
 
@@ -29,7 +33,7 @@ __all__ = ["honest_times", "escape_count_while"]
 # The checker's first call of f sleeps this long, standing in for the
 # compilation that a first call of a jitted function pays.
 _FIRST_CALL_S = 0.4
-_REPEAT = 3
+_REPEATS = (3, 5)
 
 
 @jax.jit
@@ -56,19 +60,15 @@ def _run_time_of_work(x) -> float:
     return best
 
 
-def _as_times(got) -> list[float]:
+def _as_times(got, repeat) -> list[float]:
+    wanted = (f"Your honest_times should return a list of {repeat} times in "
+              f"seconds")
     if isinstance(got, (str, bytes)) or not hasattr(got, "__len__"):
-        raise fail(f"Your honest_times should return a list of {_REPEAT} "
-                   f"times "
-                   f"in seconds, got {type(got).__name__} {got!r:.60}.")
+        raise fail(f"{wanted}, got {describe(got)}: {got!r:.60}.")
     if isinstance(got, dict):
-        raise fail(f"Your honest_times should return a list of {_REPEAT} "
-                   f"times "
-                   f"in seconds, got a dict")
+        raise fail(f"{wanted}, got a dict")
     if getattr(got, "ndim", 1) != 1:
-        raise fail(f"Your honest_times should return a list of {_REPEAT} "
-                   f"times "
-                   f"in seconds, got an array of shape {np.shape(got)}")
+        raise fail(f"{wanted}, got an array of shape {np.shape(got)}")
     times = []
     for t in got:
         if isinstance(t, (bool, np.bool_, str, bytes)):
@@ -78,53 +78,80 @@ def _as_times(got) -> list[float]:
     return times
 
 
-@checker("honest_times")
-def honest_times(fn) -> str:
-    """Check ``honest_times(f, x, repeat)``: warm up once, then block."""
+def _honest_run(fn, repeat: int, cost: float) -> None:
+    """One run of the student's honest_times with ``repeat``."""
     x = _work_input()
-    calls = []
+    calls, inputs = [], []
+    first_call_s = max(_FIRST_CALL_S, 30 * cost)
 
-    def f(x):
+    def f(arg):
         calls.append(1)
+        inputs.append(arg is x)
         if len(calls) == 1:
-            time.sleep(_FIRST_CALL_S)   # like the compilation of a jit
-        return _work(x)
+            time.sleep(first_call_s)   # like the compilation of a jit
+        return _work(arg)
 
-    times = _as_times(call(fn, f, x, _REPEAT))
-    cost = _run_time_of_work(x)     # (waits for any work still queued)
-    if len(times) != _REPEAT:
-        raise fail(f"With repeat={_REPEAT}, honest_times should return "
-                   f"{_REPEAT} times (one per timed call), got "
-                   f"{len(times)}.")
-    if len(calls) == _REPEAT:
+    times = _as_times(_call(fn, f, x, repeat, what=f"a list of {repeat} "
+                            f"times in seconds"), repeat)
+    # The run time of the work, measured again now (which also waits for
+    # any work still queued): the best of all samples, so that a burst of
+    # load during one measurement cannot make a blocked time look short.
+    cost = min(cost, _run_time_of_work(x))
+    beat()
+    if not all(inputs):
+        raise fail("Your code called f with something else than the x it "
+                   "was given: time f(x), the call the benchmark is about.")
+    if len(times) != repeat:
+        hint = (" Check that your function uses its argument repeat."
+                if len(times) in _REPEATS else "")
+        raise fail(f"With repeat={repeat}, honest_times should return "
+                   f"{repeat} times (one per timed call), got "
+                   f"{len(times)}.{hint}")
+    if len(calls) == repeat:
         raise fail(
-            f"Your code called f {_REPEAT} times, all of them timed: there "
-            f"is no "
-            f"warm-up. The first call of a jitted function traces and "
-            f"compiles it; call f(x) once, untimed, before the loop.")
-    if len(calls) != _REPEAT + 1:
+            f"Your code called f {repeat} times, all of them timed: there "
+            f"is no warm-up. The first call of a jitted function traces "
+            f"and compiles it; call f(x) once, untimed, before the loop.")
+    if len(calls) != repeat + 1:
         raise fail(
-            f"Your code called f {len(calls)} times for repeat={_REPEAT}; "
-            f"expected "
-            f"{_REPEAT + 1}: one untimed warm-up call, then one timed call "
-            f"per repeat.")
+            f"Your code called f {len(calls)} times for repeat={repeat}; "
+            f"expected {repeat + 1}: one untimed warm-up call, then one "
+            f"timed call per repeat.")
     if min(times) > 1.0 and min(times) > 50 * cost:
         raise fail(f"Your times ({min(times):.3g} and up) look too large: "
                    f"return seconds, as time.perf_counter() measures them.")
-    if max(times) >= 0.9 * _FIRST_CALL_S:
+    if max(times) >= 0.9 * first_call_s:
         raise fail(
             f"One of your times ({max(times):.3f} s) includes the slow "
             f"first call. Make the warm-up call before the loop, and start "
             f"the clock only for the calls you keep.")
-    if min(times) < 0.3 * cost:
+    # A dispatch takes well under a hundredth of the work; a blocked call
+    # at least the work itself.
+    if min(times) < 0.1 * cost:
         raise fail(
             f"Your times ({min(times) * 1e3:.3f} ms and up) are far shorter "
             f"than the computation ({cost * 1e3:.1f} ms): they measure only "
             f"the dispatch. JAX returns before the work is done; wait for "
-            f"it with jax.block_until_ready(f(x)) before you stop the "
-            f"clock.")
-    return (f"Correct: one warm-up call, then {_REPEAT} timed calls that "
-            f"each wait for their result.")
+            f"the result before you stop the clock.")
+    criterion()
+
+
+@checker("honest_times")
+def honest_times(fn) -> str:
+    """Check ``honest_times(f, x, repeat)``: warm up once, then block.
+
+    The checker's ``f`` makes its first call slow (a sleep standing in for
+    the compilation, many times longer than a run) and then runs a few ms
+    of jitted work asynchronously; each verdict compares the student's
+    times with these, measured on the same machine at the same time, so
+    that none depends on the machine's speed.
+    """
+    cost = _run_time_of_work(_work_input())
+    for repeat in _REPEATS:
+        _honest_run(fn, repeat, cost)
+    return (f"Correct: one warm-up call, then repeat timed calls that "
+            f"each wait for their result, for repeat = "
+            f"{' and '.join(map(str, _REPEATS))}.")
 
 
 # ------------------------------------------------------------ exercise 2
@@ -142,8 +169,9 @@ def _expected_count(cr: float, ci: float, max_iter: int) -> int:
 
 
 def _one_count(fn, cr, ci, max_iter, shown) -> int:
-    got = require_array(call(fn, jnp.float32(cr), jnp.float32(ci), max_iter),
-                        "the escape count")
+    got = require_array(_call(fn, jnp.float32(cr), jnp.float32(ci),
+                              max_iter, what="the escape count"),
+                        "The escape count")
     if got.shape != ():
         raise fail(f"The escape count of one point should be one number "
                    f"(0-d), got shape {got.shape}, for {shown}.")
@@ -198,6 +226,14 @@ def escape_count_while(fn) -> str:
                     f"{got_one}. Count only the updates after which z is "
                     f"still inside |z| <= 2: for c = 1, z = 1, 2, 5 gives "
                     f"2.")
+            capped = [w for w in wrong if w[2] == max_iter]
+            if capped and max_iter != 50 and all(
+                    g == min(w, 50) for _, g, w in wrong):
+                raise fail(
+                    f"Wrong escape count for {capped[0][0]}: expected "
+                    f"{max_iter}, got {capped[0][1]}: your loop stops at 50 "
+                    f"steps whatever max_iter is. Check that your function "
+                    f"uses its argument max_iter.")
             raise fail(f"Wrong escape count for {first}: expected "
                        f"{want_one}, got {got_one}.")
 

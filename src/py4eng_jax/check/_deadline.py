@@ -100,6 +100,12 @@ def _note_cap(hit) -> None:
         _cap_hits.append(1)
 
 
+# The cap's report, jitted: a bare jax.debug.callback inside an un-jitted
+# shard_map raises NotImplementedError on a mesh with Explicit axes (the
+# default of jax.make_mesh), which the student would be blamed for.
+_report_cap = jax.jit(lambda hit: jax.debug.callback(_note_cap, hit))
+
+
 @contextlib.contextmanager
 def capped_while_loops(cap: int | None = None):
     """Within this context ``jax.lax.while_loop`` stops after ``cap`` steps.
@@ -126,7 +132,7 @@ def capped_while_loops(cap: int | None = None):
             return body_fun(value), steps + 1
 
         value, steps = original(cond, body, (init_val, jnp.int32(0)))
-        jax.debug.callback(_note_cap, steps >= cap)
+        _report_cap(steps >= cap)
         return value
 
     while_loop.__doc__ = original.__doc__
@@ -144,8 +150,10 @@ _ORIGINAL_WHILE = jax.lax.while_loop
 
 def _never_returned(stopped: bool, deadline: float) -> Feedback:
     if stopped:
-        tail = ("Look for a Python loop whose condition never turns "
-                "false (a while loop whose variable is never updated).")
+        tail = ("Look for a loop that never ends or runs far too many "
+                "steps: a Python loop whose condition never turns false "
+                "(a while loop whose variable is never updated), or a "
+                "loop over a huge range.")
     else:
         tail = ("It is still running inside JAX, which no interrupt can "
                 "stop: look for a loop that never ends, then restart the "
@@ -198,7 +206,19 @@ def checker(name: str, *, expects: str = "your function",
     return wrap
 
 
+# The function each running checker was given, by worker thread.
+_student: dict[int, object] = {}
+
+
+def student_function():
+    """The function (or object) the checker running in this thread was
+    given, None outside a checker: :func:`call` reads it to tell a stub
+    from a function that forgot its ``return``."""
+    return _student.get(threading.get_ident())
+
+
 def _run_body(body, fn, box: dict) -> None:
+    _student[threading.get_ident()] = fn
     try:
         with capped_while_loops():
             box["feedback"] = Feedback(Feedback.PASS, body(fn))
@@ -211,6 +231,8 @@ def _run_body(body, fn, box: dict) -> None:
             Feedback.FAIL,
             f"The checker could not finish: {one_line(err)}. Check what "
             f"your function returns against the exercise statement.")
+    finally:
+        _student.pop(threading.get_ident(), None)
 
 
 _last_beat = [0.0]

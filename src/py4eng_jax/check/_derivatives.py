@@ -6,6 +6,7 @@ The expected answers come from derivatives written by hand in NumPy
 
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -21,7 +22,7 @@ from ._framework import (
 )
 from ._words import count_word
 
-__all__ = ["hvp", "newton_step"]
+__all__ = ["curvature_step", "hvp"]
 
 
 # --- shared ---------------------------------------------------------------
@@ -159,6 +160,8 @@ def hvp(fn) -> str:
              "element; H v needs the derivative of the gradient in the "
              "direction v"),
             (diagonal * v, "That uses only the diagonal of the Hessian"),
+            (derivatives(x, np.ones_like(v))[0], "That is H times a vector "
+             "of ones: your function ignores the v it is given"),
         ])
         _jittable(attempt, x32, v32, hint="Keep every value an array: use "
                   "jax.numpy, and no float(), .item() or Python `if`.")
@@ -174,74 +177,70 @@ def hvp(fn) -> str:
             f"never builds the Hessian.")
 
 
-# --- newton_step: one step of Newton's method for a system ----------------
-# Each system comes with its Jacobian by hand.
+# --- curvature_step: a gradient step whose length comes from the curvature
+# Each test function comes with its gradient and Hessian-vector product by
+# hand (those of hvp above, and a quadratic); the expected step is
+# x - alpha g with alpha = g.g / g.Hg, the minimum of the second-order
+# Taylor polynomial of f(x - alpha g) in alpha.
 
 
-def _circle_line(p):
-    return jnp.array([p[0]**2 + p[1]**2 - 4, p[1] - p[0]])
+def _quadratic_parts():
+    rng = np.random.default_rng(7)
+    B = rng.standard_normal((7, 7))
+    return B @ B.T / 7 + np.eye(7), rng.standard_normal(7)
 
 
-def _circle_line_np(p):
-    x, y = p
-    return (np.array([x**2 + y**2 - 4, y - x]),
-            np.array([[2 * x, 2 * y], [-1.0, 1.0]]))
+_A, _B = _quadratic_parts()
 
 
-_ANCHORS = np.array([[0.0, 0.0], [3.0, 1.0]])
-_STIFFNESS, _REST = np.array([300.0, 200.0]), np.array([1.5, 1.8])
+def _quadratic(x):
+    A, b = jnp.asarray(_A, x.dtype), jnp.asarray(_B, x.dtype)
+    return 0.5 * x @ A @ x - b @ x
 
 
-def _springs(p):
-    d = p - _ANCHORS.astype(np.float32)
-    length = jnp.sqrt((d**2).sum(axis=1))
-    tension = _STIFFNESS.astype(np.float32) * (length - _REST)
-    return -(tension / length) @ d + jnp.array([0.0, -50.0])
+def _quadratic_derivatives(x, v):
+    return _A @ v, _A @ x - _B, _A.diagonal()
 
 
-def _springs_np(p):
-    d = p - _ANCHORS
-    length = np.sqrt((d**2).sum(axis=1))
-    force = -(_STIFFNESS * (length - _REST) / length) @ d + [0.0, -50.0]
-    J = -sum(k * ((1 - L / ell) * np.eye(2) + L * np.outer(di, di) / ell**3)
-             for k, L, ell, di in zip(_STIFFNESS, _REST, length, d))
-    return force, J
+def _curvature_cases():
+    x = np.random.default_rng(5).standard_normal(7)
+    (shown_r, *rosen), (shown_c, *coupled), (shown_s, *soft) = _hvp_cases()
+    return [
+        (shown_r.split(", v =")[0], *rosen[:3]),
+        (shown_c.replace("x, v of", "x of"), *coupled[:3]),
+        ("f(x) = x @ A @ x / 2 - b @ x, a quadratic with a random "
+         "positive definite A (7 x 7) and random b, x", _quadratic,
+         _quadratic_derivatives, x),
+        (shown_s.replace("x, v of", "x of"), *soft[:3]),
+    ]
 
 
-def _skewed(x):
-    return jnp.array([x[0] + 2 * x[1]**2 - x[2],
-                      jnp.sin(x[0]) * x[2] - 1.0,
-                      x[0] * x[1] + jnp.exp(x[2]) - 3.0])
+def _compare_step(got, expected, shown, right_sizes, suspects):
+    """:func:`_compare`, and a word on sizes when the same function was
+    right for another size of x."""
+    try:
+        _compare(got, expected, what="the new x", shown=shown,
+                 suspects=suspects)
+    except CheckFailed as stop:
+        message = stop.feedback.message
+        others = sorted(right_sizes - {expected.size})
+        if others and message.startswith("Wrong values") and (
+                "That " not in message and "Your alpha" not in message):
+            sizes = " and ".join(str(k) for k in others)
+            raise fail(
+                f"Wrong values for the new x with {shown}, although your "
+                f"step was right for x of size {sizes}. Does your function "
+                f"assume a size of x, or a part of it?", stop.error) from None
+        raise
 
 
-def _skewed_np(x):
-    a, b, c = x
-    return (np.array([a + 2 * b**2 - c, np.sin(a) * c - 1.0,
-                      a * b + np.exp(c) - 3.0]),
-            np.array([[1.0, 4 * b, -1.0], [np.cos(a) * c, 0.0, np.sin(a)],
-                      [b, a, np.exp(c)]]))
-
-
-_NEWTON_CASES = [
-    ("f = the circle x**2 + y**2 = 4 and the line y = x, x = [1., 2.]",
-     _circle_line, _circle_line_np, [1.0, 2.0]),
-    ("f = the net force of the chapter's springs, x = [1.5, -0.5]",
-     _springs, _springs_np, [1.5, -0.5]),
-    ("f(x) = [x0 + 2 x1**2 - x2, sin(x0) x2 - 1, x0 x1 + exp(x2) - 3], "
-     "x = [0.7, 0.3, 1.2]", _skewed, _skewed_np, [0.7, 0.3, 1.2]),
-]
-
-
-
-def _newton_step_np(f_np, x):
-    fx, J = f_np(x)
-    return x - np.linalg.solve(J, fx)
-
-
-@checker("newton_step", expects="your function newton_step")
-def newton_step(fn) -> str:
-    """Check ``newton_step(f, x)``: ``x - J(x)^-1 f(x)``."""
-    for shown, f, f_np, x in _NEWTON_CASES:
+@checker("curvature_step", expects="your function curvature_step")
+def curvature_step(fn) -> str:
+    """Check ``curvature_step(f, x)``: ``x - alpha g`` with ``g`` the
+    gradient and ``alpha = g.g / g.Hg``, without the Hessian."""
+    cases = _curvature_cases()
+    right_sizes: set[int] = set()
+    for shown, f, derivatives, x in cases:
         x32 = jnp.asarray(x, jnp.float32)
         x = np.asarray(x32, np.float64)
 
@@ -249,36 +248,63 @@ def newton_step(fn) -> str:
             return fn(f, x)
 
         got = _one_array(answer(attempt, x32), "the new x", shown,
-                         "Return only the new x")
-        if got.shape != x.shape:
+                         "Return only the new point x - alpha g")
+        n = x.size
+        _, g, diagonal = derivatives(x, np.zeros(n))
+        hg = derivatives(x, g)[0]
+        gg, ghg = g @ g, g @ hg
+        alpha = gg / ghg
+        if got.shape == () and x.shape != ():
+            near = [(alpha, "the step length alpha"), (gg, "g . g"),
+                    (ghg, "g . H g")]
+            said = next((what for value, what in near
+                         if np.isclose(got, value, rtol=1e-4)), None)
             raise fail(
-                f"Wrong shape for the new x: expected {x.shape}, got "
-                f"{got.shape}, for {shown}. Solve with the vector f(x) "
-                f"(shape {x.shape}), not a column")
-        fx, J = f_np(x)
-        step = np.linalg.solve(J, fx)
-        with np.errstate(divide="ignore"):   # J may have a 0 on its diagonal
-            by_diagonal = x - fx / J.diagonal()
-        _compare(got, x - step, what="the new x", shown=shown, suspects=[
-            (x + step, "The step goes the wrong way: Newton subtracts "
-             "J^-1 f(x) from x"),
-            (-step, "That is the step dx = -J^-1 f(x), not the new x: "
-             "return x + dx"),
-            (step, "That is J^-1 f(x), not the new x: return "
-             "x - J^-1 f(x)"),
-            (x - np.linalg.solve(J.T, fx), "That uses the transposed "
-             "Jacobian: jax.jacfwd(f)(x)[i, j] is df_i/dx_j; solve with it "
-             "as it is"),
-            (by_diagonal, "That divides by the diagonal of the "
-             "Jacobian and ignores how the equations couple: solve the "
-             "linear system J dx = f(x)"),
-            (x - J @ fx, "That multiplies f(x) by the Jacobian; Newton "
-             "solves J dx = f(x) instead"),
-            (_newton_step_np(f_np, x - step), "That is two Newton steps; "
-             "one step is asked for"),
+                "Your curvature_step returned one number"
+                + (f", {said}," if said else "")
+                + f" for {shown}, but the new point has the shape of x, "
+                f"{x.shape}: return x - alpha g")
+        H = np.stack([derivatives(x, e)[0] for e in np.eye(n)], axis=1)
+        _, g0, _ = derivatives(np.zeros(n), np.zeros(n))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            at_zero = x - (g0 @ g0) / (g0 @ derivatives(np.zeros(n),
+                                                        g0)[0]) * g0
+        _compare_step(got, x - alpha * g, shown, right_sizes, suspects=[
+            (x - g, "That is a plain gradient step, alpha = 1: alpha "
+             "should come from the curvature of f along g"),
+            (x + alpha * g, "The step goes uphill: the new point is "
+             "x - alpha g"),
+            (x - ghg / gg * g, "Your alpha is upside down: the minimum of "
+             "a + b alpha + c alpha**2 / 2 is at -b / c"),
+            (x - alpha / 2 * g, "Your alpha is half the right one: mind "
+             "the 1/2 of the second-order term of the Taylor polynomial"),
+            (x - 2 * alpha * g, "Your alpha is twice the right one: the "
+             "second-order term of the Taylor polynomial is f'' alpha**2 "
+             "/ 2, with the 1/2"),
+            (x - np.sqrt(gg) / ghg * g, "Your alpha uses |g| where the "
+             "slope along the line is g . g"),
+            (x - gg / (g**2 @ diagonal) * g, "Your alpha uses only the "
+             "diagonal of the Hessian: the curvature along g needs all of "
+             "H g"),
+            (x - np.linalg.solve(H, g), "That is a Newton step, "
+             "x - H^-1 g: a step along g itself is asked for, with only "
+             "its length from the curvature"),
+            (-alpha * g, "That is the step -alpha g, not the new point: "
+             "add x"),
+            (at_zero, "That is the step for the point x = 0: take the "
+             "gradient and the curvature at the x you are given"),
         ])
+        right_sizes.add(n)
         _jittable(attempt, x32, hint="Keep every value an array: use "
                   "jax.numpy, and no float(), .item() or Python `if`.")
-    return (f"Correct: your Newton step matches for "
-            f"{count_word(len(_NEWTON_CASES))} systems and works under "
-            f"jax.jit.")
+        largest = largest_array(attempt, x32)
+        own = largest_array(jax.grad(f), x32)    # f's own arrays (the A)
+        if n > 2 and largest >= n * n and largest > own:
+            raise fail(
+                f"Your values are right, but your function builds an array "
+                f"of {largest} numbers for x of size {n}, for {shown}: the "
+                f"whole Hessian ({n} x {n}) or as big. The step needs the "
+                f"curvature along g only, one number")
+    return (f"Correct: your step matches the exact curvature step for "
+            f"{count_word(len(cases))} functions, works under jax.jit, and "
+            f"never builds the Hessian.")

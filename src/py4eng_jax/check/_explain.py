@@ -5,13 +5,17 @@
   depend on traced values, non-hashable static arguments, vmap axis
   errors, ...); ``overrides`` let a checker put its own words on a kind
   of error (see :func:`error_kind` for the kinds).
-- :func:`call` calls the student's code: ``None`` or
-  ``NotImplementedError`` mean "not attempted yet", and any exception
+- :func:`call` calls the student's code: the stub's own
+  ``NotImplementedError`` (:func:`stub_error`) or ``None`` from a body
+  that does nothing mean "not attempted yet"; ``None`` from a body that
+  does work asks "did you forget `return`?" (:func:`returned_none`); any
+  other exception, a ``NotImplementedError`` raised by JAX included,
   becomes a hint through :func:`explain`. :func:`jittable` runs
   ``jax.jit(fn)(*args)`` and explains a failure; :func:`answer` computes
   an answer under ``jit`` when possible.
 - :func:`require_array`, :func:`require_scalar` and :func:`same_values`
-  check what came back.
+  check what came back; a wrong array is summarised, never printed
+  whole (:func:`~._feedback.difference`).
 
 Part of the framework behind :mod:`py4eng_jax.check` (see
 ``_framework.py``).
@@ -19,6 +23,9 @@ Part of the framework behind :mod:`py4eng_jax.check` (see
 
 from __future__ import annotations
 
+import dis
+import functools
+import os
 import re
 from collections.abc import Callable
 from typing import Any
@@ -26,8 +33,15 @@ from typing import Any
 import jax
 import numpy as np
 
-from ._deadline import beat, criterion
-from ._feedback import describe, fail, not_attempted, one_line
+from ._deadline import beat, criterion, student_function
+from ._feedback import (
+    CheckFailed,
+    describe,
+    difference,
+    fail,
+    not_attempted,
+    one_line,
+)
 
 _LOOP_WORDS = ("for scan", "for fori_loop", "for while_loop", "for cond",
                "for switch")
@@ -174,6 +188,11 @@ def explain(err: BaseException, *, where: str = "Your function",
     if kind in overrides:
         return overrides[kind].format(error=one_line(err),
                                       sizes=_vmap_sizes(str(err)))
+    if kind is None and isinstance(err, NotImplementedError):
+        return (f"{where} raised {one_line(err)}. This error comes from "
+                f"JAX, not from the unfinished stub: JAX does not "
+                f"implement what the code asks of it at that point (its "
+                f"message says what). Write that part another way")
     if kind is None:
         return f"{where} raised {one_line(err)}"
     hint = _HINTS[kind].format(sizes=_vmap_sizes(str(err)))
@@ -183,23 +202,111 @@ def explain(err: BaseException, *, where: str = "Your function",
     return f"{where} fails: {hint}."
 
 
+# Library code: a NotImplementedError raised in these files is JAX's (or
+# NumPy's ...), never the stub's.
+_LIBRARIES = tuple(os.path.dirname(module.__file__) + os.sep
+                   for module in (jax, np)) + (
+    f"{os.sep}site-packages{os.sep}", f"{os.sep}dist-packages{os.sep}")
+
+
+def stub_error(err: BaseException) -> bool:
+    """Is ``err`` the stub's own ``NotImplementedError``?
+
+    True only for a ``raise NotImplementedError`` written in the
+    student's code: the innermost frame of its traceback is a ``raise``
+    statement outside the libraries. One that JAX raises for a
+    construct the student wrote (the frame JAX leaves innermost is then
+    the student's line that called JAX) is a failure to explain.
+
+    Examples:
+      >>> def stub(x):
+      ...     raise NotImplementedError
+      >>> try:
+      ...     stub(1)
+      ... except NotImplementedError as err:
+      ...     stub_error(err)
+      True
+    """
+    if not isinstance(err, NotImplementedError):
+        return False
+    tb = err.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    code = tb.tb_frame.f_code
+    if any(part in code.co_filename for part in _LIBRARIES):
+        return False
+    at = [ins for ins in dis.get_instructions(code)
+          if ins.offset <= tb.tb_lasti]
+    return bool(at) and at[-1].opname.startswith("RAISE")
+
+
+def _code_of(fn):
+    """The code object of the function behind ``fn`` (through jax.jit,
+    functools.wraps, functools.partial, bound methods), or None."""
+    for _ in range(20):
+        code = getattr(fn, "__code__", None)
+        if code is not None:
+            return code
+        if isinstance(fn, functools.partial):
+            fn = fn.func
+        elif getattr(fn, "__wrapped__", None) is not None:
+            fn = fn.__wrapped__
+        else:
+            return None
+    return None
+
+
+# What an empty body (``...``, ``pass``, a docstring) compiles to.
+_EMPTY = {"RESUME", "NOP", "LOAD_CONST", "RETURN_VALUE", "RETURN_CONST",
+          "CACHE", "EXTENDED_ARG"}
+
+
+def returned_none() -> CheckFailed:
+    """The stop signal for a function that returned None.
+
+    The running checker's function (see :func:`student_function`) with
+    an empty body (``...``, ``pass``) has not been attempted yet; one
+    that does work has forgotten its ``return``. Outside a checker, or
+    for a callable whose code cannot be read, the hint says both.
+    """
+    fn = student_function()
+    code = None if fn is None else _code_of(fn)
+    if fn is None:
+        return not_attempted()
+    if code is None:
+        return not_attempted(
+            "Your function returned None: not attempted yet? Write its "
+            "body, ending with `return` and the answer, then run this "
+            "cell again")
+    if {ins.opname for ins in dis.get_instructions(code)} <= _EMPTY:
+        return not_attempted()
+    return fail("Your function returned None: did you forget `return`? "
+                "Its body runs, but a Python function without a `return` "
+                "statement gives back None")
+
+
 def call(fn: Callable, *args, where: str = "Your function",
          overrides: dict[str, str] | None = None, **kwargs) -> Any:
-    """Call the student's function; turn "not done" and crashes into hints.
+    """Call the student's code; turn "not done" and crashes into hints.
 
-    A function that returns ``None`` (an empty body, ``...`` or ``pass``) or
-    raises ``NotImplementedError`` has not been attempted yet. Any other
-    exception becomes the hint of :func:`explain`.
+    The stub's own ``NotImplementedError`` (:func:`stub_error`) means
+    "not attempted yet", and so does ``None`` from an empty body (``...``
+    or ``pass``); ``None`` from a body that does work is a forgotten
+    ``return`` (:func:`returned_none`). Any other exception, a
+    ``NotImplementedError`` from JAX included, becomes the hint of
+    :func:`explain`.
     """
     beat()
     try:
         out = fn(*args, **kwargs)
-    except NotImplementedError:
-        out = None
     except Exception as err:  # any crash becomes a hint, not a traceback
+        if stub_error(err):
+            raise not_attempted() from None
         raise fail(explain(err, where=where, overrides=overrides), err)
     if out is None:
-        raise not_attempted()
+        raise returned_none()
     return out
 
 
@@ -210,12 +317,14 @@ def jittable(fn: Callable, *args, hint: str = "",
 
     ``hint`` is added to the explanation of an error about a traced
     value (e.g. what to use in this exercise); ``overrides`` as in
-    :func:`explain`.
+    :func:`explain`. The stub and ``None`` are told as by :func:`call`.
     """
     beat()
     try:
         out = jax.jit(fn, **jit_options)(*args)
     except Exception as err:
+        if stub_error(err):
+            raise not_attempted() from None
         message = explain(err, where="Your function is not jittable; it",
                           overrides=overrides)
         message = message.replace("it fails: ", "")
@@ -223,10 +332,9 @@ def jittable(fn: Callable, *args, hint: str = "",
             hint = ""
         raise fail(f"{message} {hint}".strip(), err)
     if out is None:
-        raise not_attempted()
+        raise returned_none()
     criterion()
     return out
-
 
 
 def answer(fn: Callable, *args) -> Any:
@@ -276,7 +384,7 @@ def require_scalar(got, what: str, *, shown: str = "",
     """
     if isinstance(got, (bool, np.bool_)):
         return np.asarray(got)
-    value = require_array(got, what[:1].upper() + what[1:])
+    value = require_array(got, what)
     for_shown = f" for {shown}" if shown else ""
     beat()
     if value.ndim == 0:
@@ -294,16 +402,13 @@ def same_values(got, expected, *, what: str, shown: str,
                 rtol: float = 1e-5, atol: float = 1e-6) -> None:
     """Compare an answer with the expected one: type, shape, then values."""
     beat()
-    got = require_array(got, what[:1].upper() + what[1:])
+    got = require_array(got, what)
     expected = np.asarray(expected)
     if got.shape != expected.shape:
         raise fail(f"Wrong shape for {what}: expected {expected.shape}, got "
                    f"{got.shape}, for {shown}")
     if not np.allclose(got.astype(float), expected.astype(float),
                        rtol=rtol, atol=atol):
-        raise fail(f"Wrong values for {what} with {shown}: expected "
-                   f"{np.array2string(expected, precision=4)}, got "
-                   f"{np.array2string(got, precision=4)}")
+        raise fail(f"Wrong values for {what} with {shown}: "
+                   f"{difference(got, expected, rtol=rtol, atol=atol)}")
     criterion()
-
-

@@ -40,20 +40,38 @@ def _call(fn, *args):
 # ---------------------------------------------------------------- jit-ex1
 
 def _clip_cases():
-    """(shown, g, max_norm, expected): inside, outside, a matrix, zero."""
+    """(shown, g, max_norm, expected, w, expected gradient): inside,
+    outside, a matrix, a random vector, the zero vector (and a zero
+    matrix). The gradient is that of ``sum(w * clip(g, max_norm))``: ``w``
+    inside the limit (clip is the identity there), and
+    ``(m / |g|) (w - u (u . w))`` with ``u = g / |g|`` outside it."""
+    rng = np.random.default_rng(0)
     g = np.array([3.0, 4.0], dtype=np.float32)  # norm 5
-    r = np.random.default_rng(0).standard_normal(5).astype(np.float32)
+    r = rng.standard_normal(5).astype(np.float32)
     m = np.array([[1.0, 2.0, 2.0], [0.0, 4.0, 0.0]], dtype=np.float32)
-    return [
-        ("g = [3., 4.] and max_norm = 10.0", g, 10.0, g),
-        ("g = [3., 4.] and max_norm = 1.0", g, 1.0, g / 5),
-        ("g = [[1., 2., 2.], [0., 4., 0.]] and max_norm = 2.5", m, 2.5,
-         m / 2),
-        ("a random g of shape (5,) and max_norm = 0.7", r, 0.7,
-         r * 0.7 / np.linalg.norm(r)),
+    cases = [
+        ("g = [3., 4.] and max_norm = 10.0", g, 10.0),
+        ("g = [3., 4.] and max_norm = 1.0", g, 1.0),
+        ("g = [[1., 2., 2.], [0., 4., 0.]] and max_norm = 2.5", m, 2.5),
+        ("a random g of shape (5,) and max_norm = 0.7", r, 0.7),
         ("g = [0., 0., 0.] and max_norm = 1.0",
-         np.zeros(3, dtype=np.float32), 1.0, np.zeros(3, dtype=np.float32)),
+         np.zeros(3, dtype=np.float32), 1.0),
+        ("g = jnp.zeros((2, 2)) and max_norm = 0.5",
+         np.zeros((2, 2), dtype=np.float32), 0.5),
     ]
+    out = []
+    for shown, g, max_norm in cases:
+        w = rng.standard_normal(g.shape).astype(np.float32)
+        g64, w64 = g.astype(np.float64), w.astype(np.float64)
+        norm = float(np.sqrt((g64**2).sum()))
+        if norm > max_norm:
+            u = g64 / norm
+            value = g64 * max_norm / norm
+            grad = max_norm / norm * (w64 - u * (u * w64).sum())
+        else:
+            value, grad = g64, w64
+        out.append((shown, g, max_norm, value, w, grad))
+    return out
 
 
 def _check_clipped(got, expected, shown: str) -> None:
@@ -65,25 +83,79 @@ def _check_clipped(got, expected, shown: str) -> None:
     same_values(got, expected, what="the clipped gradient", shown=shown)
 
 
+def _check_derivative(got, expected, *, g, w, max_norm, shown: str) -> None:
+    """The gradient of ``sum(w * clip(g, max_norm))``, with a hint for
+    each way it goes wrong."""
+    got = require_array(got, "the gradient of your clip")
+    if got.shape != expected.shape:
+        same_values(got, expected, what="the gradient of your clip",
+                    shown=shown)
+    at_zero = not np.any(g)
+    if np.isnan(got.astype(float)).any():
+        where = "at g = 0, " if at_zero else ""
+        raise fail(
+            f"Your values are right, but the gradient of your clip is nan "
+            f"{where}for {shown}. The derivative of the norm is g / |g|, "
+            f"0 / 0 at zero, and a nan computed in a branch that jnp.where "
+            f"(or jnp.minimum, or lax.cond) does not select still reaches "
+            f"the gradient: 0 times nan is nan. Make sure nothing divides "
+            f"by the norm of 0, or takes its square root, on any path")
+    if at_zero and np.allclose(got, 0.0):
+        raise fail(
+            f"The gradient of your clip is zero at g = 0, for {shown}. "
+            f"Near 0 the norm is below the limit and nothing is clipped: "
+            f"clip is the identity there, and its derivative lets every "
+            f"change of g through")
+    if np.allclose(got, expected, rtol=1e-4, atol=1e-5):
+        return
+    norm = float(np.sqrt((g.astype(np.float64)**2).sum()))
+    if norm > max_norm and np.allclose(got, w * max_norm / norm, rtol=1e-4,
+                                       atol=1e-5):
+        raise fail(
+            f"Your values are right, but the gradient of your clip is "
+            f"wrong outside the limit, for {shown}: it treats the factor "
+            f"max_norm / |g| as a constant. That factor depends on g, so "
+            f"a gradient must see how it changes")
+    same_values(got, expected, what="the gradient of your clip",
+                shown=shown, rtol=1e-4, atol=1e-5)
+
+
+def _clip_gradient(clip, max_norm, w):
+    def gradient(g):
+        return jax.grad(lambda g: jnp.sum(w * clip(g, max_norm)))(g)
+    return gradient
+
+
 @checker("clip_by_norm")
 def clip_by_norm(clip) -> str:
     """Check ``clip(g, max_norm)``: scale ``g`` down to norm ``max_norm``.
 
     The result must equal ``g * max_norm / norm(g)`` where the norm of
     ``g`` exceeds ``max_norm``, and ``g`` itself elsewhere, eagerly and
-    under ``jax.jit``.
+    under ``jax.jit``; and its gradient must be the exact one, finite at
+    ``g = 0`` (the identity there), eagerly and under ``jax.jit``.
     """
     cases = _clip_cases()
-    for shown, g, max_norm, expected in cases:
+    for shown, g, max_norm, expected, _, _ in cases:
         got = _call(clip, jnp.asarray(g), max_norm)
         _check_clipped(got, expected, shown)
-    for shown, g, max_norm, expected in cases:
+    for shown, g, max_norm, expected, _, _ in cases:
         got = jittable(clip, jnp.asarray(g), max_norm,
                        overrides=_OVERRIDES)
         _check_clipped(got, expected, shown + " under jax.jit")
-    return ("Correct: your clip gives the right result for gradients "
-            "inside and outside the ball, a matrix and the zero vector, "
-            "with and without jax.jit.")
+    for shown, g, max_norm, _, w, grad in cases:
+        gradient = _clip_gradient(clip, max_norm, jnp.asarray(w))
+        got = call(gradient, jnp.asarray(g), overrides=_OVERRIDES,
+                   where="Your clip works, but its gradient")
+        _check_derivative(got, grad, g=g, w=w, max_norm=max_norm,
+                          shown=shown)
+        got = jittable(gradient, jnp.asarray(g), overrides=_OVERRIDES)
+        _check_derivative(got, grad, g=g, w=w, max_norm=max_norm,
+                          shown=shown + " under jax.jit")
+    return ("Correct: your clip gives the right values and the right "
+            "gradient, finite at g = 0, for gradients inside and outside "
+            "the ball, a matrix and the zero vector, with and without "
+            "jax.jit.")
 
 
 # ---------------------------------------------------------------- jit-ex2

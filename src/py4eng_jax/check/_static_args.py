@@ -8,7 +8,15 @@ import numpy as np
 
 from .. import _sequences
 from .._tracing import count_traces
-from ._framework import call, checker, fail, require_array, same_values
+from ._framework import (
+    call,
+    checker,
+    fail,
+    program_size,
+    require_array,
+    same_values,
+)
+from ._returns import call_answer
 from ._words import count_word
 
 __all__ = ["moving_average", "padded_fibonacci"]
@@ -43,7 +51,7 @@ def moving_average(fn) -> str:
          jax.random.normal(jax.random.key(0), (20,)), 5),
     ]
     for shown, x, window in cases:
-        out = call(fn, x, window, overrides=_WINDOW_OVERRIDES)
+        out = call_answer(fn, x, window, overrides=_WINDOW_OVERRIDES)
         got = require_array(out, "the moving average")
         same_values(got, moving_average_expected(x, window),
                     what="the moving average", shown=shown)
@@ -51,6 +59,14 @@ def moving_average(fn) -> str:
         raise fail("Your function gives the right values but is not "
                    "jitted: decorate it with "
                    "@jax.jit(static_argnames=\"window\").")
+    short, long = (program_size(lambda x: fn(x, 3), jnp.ones(n))
+                   for n in (20, 40))
+    if long != short:
+        raise fail(
+            f"Your values are right, but your function loops over the "
+            f"positions of x in Python: the program JAX records grows "
+            f"with len(x) ({short} operations for 20 entries, {long} for "
+            f"40). Compute every window's mean at once")
     return (f"Correct: your moving average is jitted with a static window "
             f"and gives the right values for {count_word(len(cases))} "
             f"windows.")
@@ -66,10 +82,9 @@ def padded_fibonacci_expected(n: int, size: int) -> np.ndarray:
 _KEEP_N_TRACED_HINT = (
     "Under jax.jit with only size static, your function needs the value "
     "of n while jit traces it (range(n), a slice [:n] or [n:], an `if` "
-    "on n). Keep n traced: let the shape "
-    "depend only on size, run the loop with lax.fori_loop (its bounds may "
-    "be traced), or compute all size terms and zero the rest with "
-    "jnp.where(jnp.arange(size) < n, ...)")
+    "on n). Keep n traced: let every shape depend only on size, and "
+    "decide which terms to keep with array operations on n, not with "
+    "Python")
 _N_OVERRIDES = {kind: _KEEP_N_TRACED_HINT
                 for kind in ("shape", "index", "concrete", "control_flow")}
 _N_OVERRIDES["unhashable_static"] = (
@@ -79,9 +94,11 @@ _N_OVERRIDES["unhashable_static"] = (
 
 
 # The values of n the checker calls padded_fibonacci with (the exercise
-# text gives their count), and the one size.
+# text gives their count), the size it uses for all of them, and a second
+# size, tried with one n.
 PADDED_NS = (5, 0, 1, 2, 12)
 PADDED_SIZE = 12
+OTHER_SIZE = 7
 
 
 @checker("padded_fibonacci")
@@ -90,7 +107,7 @@ def padded_fibonacci(fn) -> str:
     size = PADDED_SIZE
     for n in PADDED_NS:
         shown = f"n = {n} and size = {size}"
-        got = require_array(call(fn, n, size), "the terms")
+        got = require_array(call_answer(fn, n, size), "the terms")
         if got.shape != (size,):
             raise fail(
                 f"Wrong shape for the terms: expected ({size},), got "
@@ -98,6 +115,10 @@ def padded_fibonacci(fn) -> str:
                 f"size, so that one compiled program serves every n.")
         same_values(got, padded_fibonacci_expected(n, size),
                     what="the terms", shown=shown)
+    shown = f"n = 4 and size = {OTHER_SIZE}"
+    got = require_array(call_answer(fn, 4, OTHER_SIZE), "the terms")
+    same_values(got, padded_fibonacci_expected(4, OTHER_SIZE),
+                what="the terms", shown=shown)
     counted = count_traces(fn)
     compiled = jax.jit(counted, static_argnames="size")
     for n in PADDED_NS:

@@ -12,20 +12,24 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .. import _xor
+from .. import _batching, _xor
 from ._framework import (
+    CheckFailed,
     answer,
-    call,
     checker,
+    criterion,
+    describe,
     fail,
+    fmt,
     jittable,
     require_array,
     require_vectorized,
     same_values,
 )
+from ._returns import FORGOT_RETURN, call_answer, does_work
 from ._words import count_word
 
-__all__ = ["nearest_rows", "ensemble_losses"]
+__all__ = ["nearest_rows", "clipped_mean_grad"]
 
 
 def _integers(seed: int, shape: tuple, maxval: int) -> jax.Array:
@@ -53,12 +57,22 @@ def _nearest_cases():
            "from 1 to 3", _integers(6, (6, 8), 4), _integers(7, (12, 8), 4))
 
 
+def _answer(fn, *args):
+    """:func:`answer`, which also tells a forgotten ``return``."""
+    try:
+        return answer(fn, *args)
+    except CheckFailed as stop:
+        if stop.feedback.status == "not attempted" and does_work(fn):
+            raise fail(FORGOT_RETURN) from None
+        raise
+
+
 @checker("nearest_rows")
 def nearest_rows(fn) -> str:
     """Check ``nearest_rows(Q, Y)``: each row of Q's nearest row of Y."""
     cases = list(_nearest_cases())
     for shown, Q, Y in cases:
-        got = require_array(answer(fn, Q, Y), "the indices")
+        got = require_array(_answer(fn, Q, Y), "the indices")
         m, n = Q.shape[0], Y.shape[0]
         if got.shape == (m, n):
             raise fail(
@@ -78,71 +92,143 @@ def nearest_rows(fn) -> str:
             f"vectorized.")
 
 
-# -- Exercise 2: the losses of an ensemble ------------------------------------
+# -- Exercise 2: per-example clipping, then the mean --------------------------
 
-def _key_params(seed: int, k: int) -> tuple[jax.Array, ...]:
-    """``k`` parameter sets from ``init_params``, stacked (as in the book)."""
-    sets = [_xor.init_params(key)
-            for key in jax.random.split(jax.random.key(seed), k)]
-    return tuple(jnp.stack(arrays) for arrays in zip(*sets))
+_PARAM_SHAPES = ((2, 3), (3,), (3,), (1,))
 
 
-def _random_params(seed: int, k: int) -> tuple[jax.Array, ...]:
-    """``k`` standard-normal parameter sets, stacked, from NumPy."""
+def _random_params(seed: int) -> tuple[jax.Array, ...]:
+    """One standard-normal parameter set, from NumPy."""
     rng = np.random.default_rng(seed)
-    return tuple(
-        jnp.asarray(rng.standard_normal((k, *shape)).astype(np.float32))
-        for shape in ((2, 3), (3,), (3,), (1,)))
+    return tuple(jnp.asarray(rng.standard_normal(shape).astype(np.float32))
+                 for shape in _PARAM_SHAPES)
 
 
-def _ensemble_expected(stacked, X, Y) -> np.ndarray:
-    """The loss of each parameter set, in float64 NumPy."""
-    w1, b1, w2, b2 = (np.asarray(p, dtype=np.float64) for p in stacked)
-    X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
-    z = np.tanh(np.einsum("nd,kdh->knh", X, w1) + b1[:, None, :])
-    p = 1 / (1 + np.exp(-(np.einsum("knh,kh->kn", z, w2) + b2)))
-    return -(Y * np.log(p + _xor.EPS)
-             + (1 - Y) * np.log(1 - p + _xor.EPS)).mean(axis=1)
+def _random_data(seed: int, n: int) -> tuple[jax.Array, jax.Array]:
+    """n random inputs in [0, 1)^2 and 0/1 targets, from NumPy."""
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(size=(n, 2)).astype(np.float32)
+    Y = rng.integers(0, 2, size=n).astype(np.float32)
+    return jnp.asarray(X), jnp.asarray(Y)
 
 
-def _ensemble_cases():
-    yield ("the 5 parameter sets `stacked` of the exercise cell (from "
-           "jax.random.key(0))", _key_params(0, 5))
-    yield "3 other random parameter sets", _random_params(1, 3)
+def _per_example(params, X, Y) -> list[np.ndarray]:
+    """Each example's gradient, in float64 (n leading)."""
+    grads = _batching.per_example_grads(params, X, Y)
+    return [np.asarray(g, dtype=np.float64) for g in grads]
 
 
-_SIZES_HINT = (
-    "Your function fails: vmap was asked to map axes of different sizes "
-    "({sizes}). Map axis 0 of every parameter array and share X and Y: "
-    "in_axes=(0, None, None)")
+def _norms(grads: list[np.ndarray]) -> np.ndarray:
+    """The norm of each example's whole gradient (all four arrays)."""
+    n = grads[0].shape[0]
+    return np.sqrt(sum((g.reshape(n, -1) ** 2).sum(axis=1) for g in grads))
 
 
-@checker("ensemble_losses")
-def ensemble_losses(fn) -> str:
-    """Check ``ensemble_losses(stacked, X, Y)``: one loss per parameter set."""
+def _scaled_mean(grads, factor) -> list[np.ndarray]:
+    return [(g * factor.reshape(-1, *[1] * (g.ndim - 1))).mean(axis=0)
+            for g in grads]
+
+
+def clipped_expected(params, X, Y, max_norm: float) -> list[np.ndarray]:
+    """Each example's gradient scaled to norm at most max_norm, then the
+    mean over the examples, in float64 NumPy."""
+    grads = _per_example(params, X, Y)
+    return _scaled_mean(grads, np.minimum(1.0, max_norm / _norms(grads)))
+
+
+def _mistakes(params, X, Y, max_norm: float) -> dict[str, list]:
+    """What common wrong answers return, by the hint they deserve."""
+    grads = _per_example(params, X, Y)
+    n = grads[0].shape[0]
+    norms = _norms(grads)
+    mean = [g.mean(axis=0) for g in grads]
+    mean_norm = np.sqrt(sum((m ** 2).sum() for m in mean))
+    right = _scaled_mean(grads, np.minimum(1.0, max_norm / norms))
+    return {
+        "ignores max_norm: it returns the plain mean of the gradients, "
+        "with no example clipped": mean,
+        "clips the mean gradient; clip each example's gradient first, "
+        "then average": [m * min(1.0, max_norm / mean_norm) for m in mean],
+        "clips each of the four arrays on its own; the norm to clip is "
+        "that of an example's whole gradient, all four arrays together":
+            [(g * np.minimum(1.0, max_norm / np.sqrt((g.reshape(n, -1) ** 2)
+              .sum(axis=1))).reshape(-1, *[1] * (g.ndim - 1))).mean(axis=0)
+             for g in grads],
+        "scales every example's gradient to norm max_norm, also the small "
+        "ones; only gradients longer than max_norm are shortened":
+            _scaled_mean(grads, max_norm / norms),
+        "sums over the examples; take their mean":
+            [r * n for r in right],
+        "divides by 4, the XOR table's size; divide by the number of "
+        "examples, X.shape[0]": [r * n / 4 for r in right],
+    }
+
+
+def _clip_cases():
+    params = _xor.init_params(jax.random.key(9))
     X, Y = _xor.xor_data()
-    cases = list(_ensemble_cases())
-    for shown, stacked in cases:
-        k = stacked[0].shape[0]
-        try:
-            out = jax.jit(fn)(stacked, X, Y)
-        except Exception:  # let the plain call explain it
-            out = None
-        if out is None:
-            out = call(fn, stacked, X, Y,
-                       overrides={"vmap_sizes": _SIZES_HINT})
-        got = require_array(out, "the losses")
-        if got.shape == ():
+    yield ("the XOR data, the chapter's params and max_norm = 0.1",
+           params, X, Y, 0.1)
+    yield ("the XOR data, the chapter's params and max_norm = 10.0",
+           params, X, Y, 10.0)
+    X, Y = _random_data(2, 10)
+    yield ("10 random examples, random params and max_norm = 1.0",
+           _random_params(3), X, Y, 1.0)
+
+
+def _as_leaves(got, shown: str) -> list[np.ndarray]:
+    if not isinstance(got, (tuple, list)) or len(got) != 4:
+        raise fail(
+            f"The gradient should be a tuple of four arrays shaped like "
+            f"params, (w1, b1, w2, b2), but your function returned "
+            f"{describe(got)}, for {shown}")
+    leaves = [require_array(g, "Each array of the gradient") for g in got]
+    for leaf, shape in zip(leaves, _PARAM_SHAPES):
+        if leaf.shape != shape:
+            extra = (" That looks like one gradient per example: average "
+                     "them over the examples." if leaf.shape[1:] == shape
+                     else "")
             raise fail(
-                f"Wrong shape for the losses: expected ({k},), got one "
-                f"number, for {shown}. Return one loss per parameter set, "
-                f"not their mean or the loss of one set.")
-        same_values(got, _ensemble_expected(stacked, X, Y),
-                    what="the losses", shown=shown, rtol=1e-5, atol=1e-6)
-    jittable(fn, stacked, X, Y)
-    require_vectorized(fn, (_random_params(2, 2), X, Y),
-                       (_random_params(2, 4), X, Y),
-                       rows="parameter sets", one="one parameter set")
-    return (f"Correct: your function gives the loss of every parameter set "
-            f"for {count_word(len(cases))} ensembles, works under jax.jit "
-            f"and is vectorized.")
+                f"Wrong shapes for the gradient: expected "
+                f"{list(_PARAM_SHAPES)}, got "
+                f"{[tuple(g.shape) for g in leaves]}, for {shown}.{extra}")
+    return leaves
+
+
+def _close(got, expected) -> bool:
+    return all(np.allclose(g, e, rtol=1e-4, atol=1e-6)
+               for g, e in zip(got, expected))
+
+
+@checker("clipped_mean_grad")
+def clipped_mean_grad(fn) -> str:
+    """Check ``clipped_mean_grad(params, X, Y, max_norm)``: every
+    example's gradient clipped to max_norm, then averaged."""
+    cases = list(_clip_cases())
+    for shown, params, X, Y, max_norm in cases:
+        got = _as_leaves(call_answer(fn, params, X, Y, max_norm), shown)
+        expected = clipped_expected(params, X, Y, max_norm)
+        if not _close(got, expected):
+            for hint, wrong in _mistakes(params, X, Y, max_norm).items():
+                if _close(got, wrong) and not _close(wrong, expected):
+                    raise fail(f"Your function {hint}. Seen for {shown}")
+            worst = max(range(4), key=lambda i: np.abs(
+                got[i] - expected[i]).max())
+            name = ("w1", "b1", "w2", "b2")[worst]
+            raise fail(
+                f"Wrong values for the gradient of {name} with {shown}: "
+                f"expected {fmt(expected[worst])}, got {fmt(got[worst])}")
+        criterion()
+    shown, params, X, Y, max_norm = cases[2]
+    out = jittable(fn, params, X, Y, max_norm)
+    if not _close(_as_leaves(out, shown), clipped_expected(
+            params, X, Y, max_norm)):
+        raise fail(f"Under jax.jit your function gives other values than "
+                   f"without it, for {shown}")
+    require_vectorized(
+        fn, (params, *_random_data(4, 6), 0.05),
+        (params, *_random_data(4, 12), 0.05),
+        rows="examples", one="one example")
+    return (f"Correct: every example's gradient is clipped before the "
+            f"mean, for {count_word(len(cases))} cases, under jax.jit and "
+            f"vectorized.")
