@@ -9,7 +9,7 @@ import attempts_debugging
 from support import catalogue_tests
 
 PASS, FAIL, TODO = "pass", "fail", "not attempted"
-RETURN = "forgotten the `return`"
+RETURN = "forget `return`"
 STATIC = "a static argument differs"
 
 CATALOGUE = {

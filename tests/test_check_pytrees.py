@@ -11,7 +11,7 @@ import attempts_pytrees
 from support import catalogue_tests
 
 PASS, FAIL, TODO = "pass", "fail", "not attempted"
-RETURN = "forgotten the `return`"
+RETURN = "forget `return`"
 
 CATALOGUE = {
     "pytrees-ex1": ("unstack", {
