@@ -257,3 +257,16 @@ def BAD_while_loop_forever(w, X, Y, steps):
 
     return lax.while_loop(lambda s: s[0] < steps, body,
                           (jnp.float32(0), w))[1]
+
+
+@partial(jax.jit, static_argnums=3)
+def _unrolled(w, X, Y, steps):
+    for t in range(steps):
+        w = sgd_update(w, X, Y, lr_at(t))
+    return w
+
+
+def BAD_jit_unrolled_loop(w, X, Y, steps):
+    # one compilation per call, but the program holds `steps` copies of
+    # the step
+    return _unrolled(w, X, Y, steps)

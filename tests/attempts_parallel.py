@@ -1,5 +1,5 @@
-"""Attempts at the parallel chapter's exercises: parallel-ex1,
-``tensor_parallel_step``, and parallel-ex2, ``standardize_batch``.
+"""Attempts at the parallel chapter's exercises: parallel-ex2 (Stretch),
+``tensor_parallel_step``, and parallel-ex1 (Core), ``standardize_batch``.
 
 tests/test_check_parallel.py runs them on four simulated devices (with
 one device, a device's rows are the whole batch, and several mistakes
@@ -16,7 +16,7 @@ from jax.sharding import PartitionSpec as P
 
 from py4eng_jax import gd_step
 
-# ------------------------------------------------------------ parallel-ex1
+# ------------------------------------------- parallel-ex2 (Stretch)
 
 HIDDEN = (P(None, "model"), P("model"), P("model"), P())
 DATA = P("data")
@@ -171,7 +171,7 @@ def BAD_while_loop_forever_tensor(params, X, Y, mesh):
         return train(params, X, Y)
 
 
-# ------------------------------------------------------------ parallel-ex2
+# ---------------------------------------------- parallel-ex1 (Core)
 
 BY_ROWS = P("batch")
 
@@ -343,3 +343,13 @@ def BAD_while_loop_in_shard_map(x, mesh):
             (r, r))
         return (block - mean) * r
     return jax.jit(smap(body, mesh))(x)
+
+def BAD_stats_outside_shard_map(x, mesh):
+    # the statistics of the global array, computed outside the shard_map
+    # and handed in replicated; the pmean inside changes nothing
+    mean, std = x.mean(0), x.std(0)
+    def body(block, mean, std):
+        mean = lax.pmean(mean, "batch")
+        return (block - mean) / std
+    return jax.shard_map(body, mesh=mesh, in_specs=(BY_ROWS, P(), P()),
+                         out_specs=BY_ROWS)(x, mean, std)

@@ -53,6 +53,12 @@ def BAD_len_of_container(tree):
             for i in range(len(tree))]
 
 
+def BAD_count_of_leaves(tree):
+    leaves, treedef = jax.tree.flatten(tree)
+    return [treedef.unflatten([leaf[i] for leaf in leaves])
+            for i in range(len(leaves))]   # the leaves, not their length
+
+
 def BAD_lists_of_leaves(tree):
     leaves = jax.tree.leaves(tree)
     return [[leaf[i] for leaf in leaves] for i in range(len(leaves[0]))]

@@ -8,7 +8,7 @@ import attempts_debugging
 from support import catalogue_tests
 
 PASS, FAIL, TODO = "pass", "fail", "not attempted"
-RETURN = "forgotten the `return`"
+RETURN = "forget `return`"
 STATIC = "a static argument differs"
 
 CATALOGUE = {
@@ -51,6 +51,8 @@ CATALOGUE = {
         "BAD_constant_lr": (FAIL, "learning rate 0.1"),
         "BAD_lr_one_ahead": (FAIL, "one step ahead"),
         "BAD_hard_coded_steps": (FAIL, "ignores the argument steps"),
+        "BAD_jit_unrolled_loop": (FAIL, "unrolls the loop",
+                                  "Python loop inside jax.jit"),
         "BAD_global_data": (FAIL, "ignores its arguments X and Y"),
         "BAD_forgot_return_fit": (FAIL, RETURN),
         "BAD_returns_history": (FAIL, "return only the fitted w"),

@@ -1,5 +1,5 @@
-"""Checkers of the parallel chapter: parallel-ex1 (``tensor_parallel_step``)
-and parallel-ex2 (``standardize_batch``).
+"""Checkers of the parallel chapter: parallel-ex1 (``standardize_batch``,
+Core) and parallel-ex2 (``tensor_parallel_step``, Stretch).
 
 Their catalogue runs on four simulated devices, in one subprocess (the
 attempts: tests/attempts_parallel.py). Here, where JAX sees one device and
@@ -19,30 +19,7 @@ PASS, FAIL, TODO = "pass", "fail", "not attempted"
 SHARD_MAP = "not computed with jax.shard_map"
 
 CATALOGUE = {
-    "parallel-ex1": ("tensor_parallel_step", {
-        "OK_explicit_out_sharding": (PASS, "hidden units over 'model'"),
-        "OK_auto_mesh": (PASS,),
-        "OK_shard_map_psum": (PASS,),
-        "BAD_stub_tensor": (TODO, "Not attempted yet"),
-        "BAD_gd_step_explicit": (FAIL, "sums over the hidden units",
-                                 "out_sharding"),
-        "BAD_no_set_mesh": (FAIL, "outside a mesh", "jax.set_mesh"),
-        "BAD_replicated_params": (FAIL, "laid out as P(None, None)",
-                                  "P(None, 'model')"),
-        "BAD_rows_not_split": (FAIL, "X is not split by rows over 'data'"),
-        "BAD_split_at_the_end": (FAIL, "splits the result only at the end"),
-        "BAD_own_mesh": (FAIL, "the mesh argument",
-                         "hard-codes the number of devices"),
-        "BAD_psum_of_losses": (FAIL, "moved 2 times as far",
-                               "summed over the devices"),
-        "BAD_lr_half": (FAIL, "moved 0.5 times as far",
-                        "learning rate other than 1.0"),
-        "BAD_returns_loss_tensor": (FAIL, "tuple (w1, b1, w2, b2)"),
-        "BAD_forgot_return_tensor": (FAIL, "forgotten the `return`"),
-        "BAD_while_loop_forever_tensor": (FAIL, "lax.while_loop",
-                                          "never turned false"),
-    }),
-    "parallel-ex2": ("standardize_batch", {
+    "parallel-ex1": ("standardize_batch", {
         "OK_pmean_mean_and_var": (PASS, "with the statistics of the whole "
                                   "batch"),
         "OK_sums_and_counts": (PASS, "with the statistics of the whole "
@@ -66,15 +43,40 @@ CATALOGUE = {
         "BAD_wrong_axis_name": (FAIL, "the mesh's axis is 'batch'"),
         "BAD_no_shard_map": (FAIL, SHARD_MAP),
         "BAD_loop_over_shards": (FAIL, SHARD_MAP),
+        "BAD_stats_outside_shard_map": (FAIL, "computed outside the "
+                                        "shard_map", "per-device view"),
         "BAD_gathered_result": (FAIL, "it should stay split by rows"),
         "BAD_the_statistics": (FAIL, "return one array"),
         "BAD_as_numpy": (FAIL, "not a JAX array on the mesh"),
         "BAD_never_returns": (FAIL, "did not return within", "Python loop"),
         "BAD_four_rows_per_device": (FAIL, "fixed number of rows",
                                      "each device holds 3"),
-        "BAD_forgot_return_standardize": (FAIL, "forgotten the `return`"),
+        "BAD_forgot_return_standardize": (FAIL, "forget `return`"),
         "BAD_while_loop_in_shard_map": (FAIL, "lax.while_loop",
                                         "never turned false"),
+    }),
+    "parallel-ex2": ("tensor_parallel_step", {
+        "OK_explicit_out_sharding": (PASS, "hidden units over 'model'"),
+        "OK_auto_mesh": (PASS,),
+        "OK_shard_map_psum": (PASS,),
+        "BAD_stub_tensor": (TODO, "Not attempted yet"),
+        "BAD_gd_step_explicit": (FAIL, "sums over the hidden units",
+                                 "out_sharding"),
+        "BAD_no_set_mesh": (FAIL, "outside a mesh", "jax.set_mesh"),
+        "BAD_replicated_params": (FAIL, "laid out as P(None, None)",
+                                  "P(None, 'model')"),
+        "BAD_rows_not_split": (FAIL, "X is not split by rows over 'data'"),
+        "BAD_split_at_the_end": (FAIL, "splits the result only at the end"),
+        "BAD_own_mesh": (FAIL, "the mesh argument",
+                         "hard-codes the number of devices"),
+        "BAD_psum_of_losses": (FAIL, "moved 2 times as far",
+                               "summed over the devices"),
+        "BAD_lr_half": (FAIL, "moved 0.5 times as far",
+                        "learning rate other than 1.0"),
+        "BAD_returns_loss_tensor": (FAIL, "tuple (w1, b1, w2, b2)"),
+        "BAD_forgot_return_tensor": (FAIL, "forget `return`"),
+        "BAD_while_loop_forever_tensor": (FAIL, "lax.while_loop",
+                                          "never turned false"),
     }),
 }
 

@@ -10,7 +10,7 @@ import attempts_pytrees
 from support import catalogue_tests
 
 PASS, FAIL, TODO = "pass", "fail", "not attempted"
-RETURN = "forgotten the `return`"
+RETURN = "forget `return`"
 
 CATALOGUE = {
     "pytrees-ex1": ("unstack", {
@@ -23,6 +23,7 @@ CATALOGUE = {
                             "a number written in"),
         "BAD_len_of_container": (FAIL, "has 2 trees",
                                  "container at the top"),
+        "BAD_count_of_leaves": (FAIL, "has 2 trees", "one tree per leaf"),
         "BAD_one_short": (FAIL, "has 5 trees", "stops one short"),
         "BAD_lists_of_leaves": (FAIL, "plain list of the leaves"),
         "BAD_dict_only": (FAIL, "works on the dict", "jax.tree.leaves"),

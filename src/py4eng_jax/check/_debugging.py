@@ -16,8 +16,10 @@ import logging
 import jax
 import jax.numpy as jnp
 import numpy as np
+import jax.extend as jex
 from jax import lax
 
+from ._program import _count_equations
 from ._framework import (
     beat,
     call,
@@ -313,6 +315,29 @@ def _compilations(fn, w, X, Y, steps) -> _CompileLog:
     return log
 
 
+def _largest_compiled(fn, w, X, Y, steps) -> int | None:
+    """Operations in the largest jitted program of ``fn(w, X, Y, steps)``
+    (a loop unrolled inside ``jax.jit`` grows with ``steps``; a Python
+    loop that calls one jitted step does not), or None if it cannot be
+    traced."""
+    def largest(jaxpr) -> int:
+        size = 0
+        for eqn in jaxpr.eqns:
+            subs = jex.core.jaxprs_in_params(eqn.params)
+            if eqn.primitive.name in ("pjit", "jit"):
+                size = max(size, sum(_count_equations(sub) for sub in subs))
+            for sub in subs:
+                size = max(size, largest(sub))
+        return size
+
+    beat()
+    try:
+        return largest(jax.make_jaxpr(
+            lambda w, X, Y: fn(w, X, Y, steps))(w, X, Y).jaxpr)
+    except Exception:   # noqa: BLE001 - e.g. NumPy on a traced w
+        return None
+
+
 @checker("fit_fast")
 def fit_fast(fn) -> str:
     """Check ``fit_fast(w, X, Y, steps)``: lr_at's schedule, and a number
@@ -344,6 +369,16 @@ def fit_fast(fn) -> str:
         raise fail(f"Your function compiled {few} time(s) for 2 steps and "
                    f"{many.count} for 5: a new compilation at (nearly) "
                    f"every step. {cause}.")
+    criterion()
+    short, long = (_largest_compiled(fn, w0, X, Y, k) for k in (2, 8))
+    if short is not None and long is not None and long > short + 4:
+        raise fail(
+            f"Your function compiles once, but it unrolls the loop: its "
+            f"jitted program has {short} operations for 2 steps and {long} "
+            f"for 8, a copy of the step for every step (a Python loop "
+            f"inside jax.jit, with steps static, is traced step by step). "
+            f"Keep the loop out of the compiled program, or make it a lax "
+            f"loop (lax.fori_loop, lax.scan).")
     criterion()
     for w, rows, seed, steps in ((w0, 16, 0, 12), (w1, 23, 1, 12),
                                  (w1, 9, 2, 1)):

@@ -413,6 +413,34 @@ def _traced_primitives(fn, xs, mesh) -> set[str] | None:
         return None
 
 
+# Reductions over an array's entries: outside the shard_map, one of these
+# on x computes the statistics of the whole batch without a collective.
+_REDUCTIONS = {"reduce_sum", "reduce_max", "reduce_min", "reduce_prod",
+               "argmax", "argmin", "cumsum", "cumprod", "cummax", "cummin",
+               "cumlogsumexp", "dot_general", "sort"}
+
+
+def _outside_shard_map(jaxpr) -> set[str]:
+    """The primitives of a jaxpr at any depth, except inside shard_maps."""
+    names = set()
+    for eqn in jaxpr.eqns:
+        if eqn.primitive.name == "shard_map":
+            continue
+        names.add(eqn.primitive.name)
+        for sub in jex.core.jaxprs_in_params(eqn.params):
+            names |= _outside_shard_map(sub)
+    return names
+
+
+def _reduces_outside(fn, xs, mesh) -> bool:
+    """Whether ``fn(xs, mesh)`` reduces over x outside its shard_map."""
+    try:
+        jaxpr = jax.make_jaxpr(lambda v: fn(v, mesh))(xs).jaxpr
+    except Exception:   # noqa: BLE001 - e.g. jax.set_mesh inside
+        return False
+    return bool(_outside_shard_map(jaxpr) & _REDUCTIONS)
+
+
 def _calls_shard_map(fn, xs, mesh) -> bool:
     """Whether ``fn(xs, mesh)`` calls ``jax.shard_map`` (looked up late)."""
     original, calls = jax.shard_map, []
@@ -469,6 +497,14 @@ def standardize_batch(fn) -> str:
             "The exercise is the per-device view: jax.shard_map with "
             "in_specs and out_specs P('batch'), and a collective for the "
             "statistics.")
+    if _reduces_outside(fn, xs, mesh):
+        raise fail(
+            "Your values are right, but the statistics are computed outside "
+            "the shard_map, on the whole array x (JAX combines the devices' "
+            "rows for you there), and handed in. The exercise is the "
+            "per-device view: inside the shard_map, each device computes "
+            "the statistics of its own block, and a collective (lax.pmean "
+            "or lax.psum over 'batch') combines them.")
     if not used & _COLLECTIVES:
         raise fail(
             "Your shard_map has no collective: each device uses only its "

@@ -111,14 +111,23 @@ def _stacked_cases():
     ]
 
 
-def _check_unstacked(got, tree, n: int, shown: str) -> None:
+def _check_unstacked(got, tree, n: int, shown: str,
+                     counted: str | None = None) -> None:
+    """``counted``: "leaves" or "top" when a list of the wrong length was
+    found to count the leaves or the container's entries (on a tree where
+    the two differ)."""
     if not isinstance(got, list):
         raise fail(f"Your function should return a list of {n} trees, but "
                    f"it returned {describe(got)} for {shown}")
     leaves = jax.tree.leaves(tree)
     if len(got) != n:
         sizes = sorted({np.shape(x)[0] for x in leaves})
-        if len(got) == len(jax.tree.structure(tree).children()):
+        top = len(jax.tree.structure(tree).children())
+        if len(got) == len(leaves) and counted != "top":
+            hint = (" (one tree per leaf? the number of leaves, "
+                    "len(jax.tree.leaves(tree)), is not the length of the "
+                    "leaves' first axis)")
+        elif len(got) == top:
             hint = (" (the number of entries of the container at the top, "
                     "not the length of the leaves' first axis?)")
         elif len(got) == n - 1:
@@ -174,14 +183,38 @@ def _check_unstacked(got, tree, n: int, shown: str) -> None:
                            f"axis.")
 
 
+def _what_was_counted(fn, got, n: int, cases) -> str | None:
+    """For a list of the wrong length: "leaves" or "top" if, on a tree
+    where the number of leaves and the number of the container's entries
+    differ (and differ from n), the answer has as many trees as that."""
+    if not isinstance(got, list) or len(got) == n:
+        return None
+    for shown, tree, size in cases:
+        leaves = len(jax.tree.leaves(tree))
+        top = len(jax.tree.structure(tree).children())
+        if len({leaves, top, size}) == 3:
+            try:
+                other = _call_on(fn, (tree,), shown, None)
+            except Exception:   # noqa: BLE001 - the first case decides
+                return None
+            if isinstance(other, list) and len(other) == leaves:
+                return "leaves"
+            if isinstance(other, list) and len(other) == top:
+                return "top"
+            return None
+    return None
+
+
 @checker("unstack")
 def unstack(fn) -> str:
     """Check ``unstack(tree)``: a list of n trees, tree i holding entry i
     of every leaf."""
     passed = None
-    for shown, tree, n in _stacked_cases():
+    cases = _stacked_cases()
+    for shown, tree, n in cases:
         got = _call_on(fn, (tree,), shown, passed)
-        _check_unstacked(got, tree, n, shown)
+        _check_unstacked(got, tree, n, shown, _what_was_counted(fn, got, n,
+                                                                 cases))
         passed = passed or shown
     return ("Correct: your trees have the input's structure and the "
             "entries of its leaves, for a dict, a nested tuple with None and "
