@@ -9,17 +9,15 @@ it takes (the tool: ``jax.explain_cache_misses``).
 
 from __future__ import annotations
 
-import dis
 import io
 import logging
 
 import jax
+import jax.extend as jex
 import jax.numpy as jnp
 import numpy as np
-import jax.extend as jex
 from jax import lax
 
-from ._program import _count_equations
 from ._framework import (
     beat,
     call,
@@ -30,33 +28,9 @@ from ._framework import (
     fmt,
     same_values,
 )
+from ._program import _count_equations
 
 __all__ = ["divides_by_zero", "fit_fast"]
-
-
-def _did_work(fn) -> bool:
-    """Whether ``fn``'s body does anything (a call, an assignment, a
-    loop), as opposed to a stub (``...``, ``pass``)."""
-    code = getattr(fn, "__code__", None)
-    if code is None:
-        return True
-    return any(ins.opname.startswith(("CALL", "STORE", "FOR_ITER",
-                                      "BINARY"))
-               for ins in dis.get_instructions(code))
-
-
-def _answer(fn, *args):
-    """Call ``fn``; "did you forget return?" for a body that did work but
-    returned None (an empty body stays "not attempted")."""
-    try:
-        return call(fn, *args)
-    except Exception as stop:
-        feedback = getattr(stop, "feedback", None)
-        if (feedback is not None and feedback.status == "not attempted"
-                and _did_work(fn)):
-            raise fail("Your function ran but returned None: you may "
-                       "have forgotten the `return`")
-        raise
 
 
 # ------------------------------------------------------------ debugging-ex1
@@ -175,7 +149,7 @@ def divides_by_zero(fn) -> str:
     for name, f, values, _, _ in _CASES:
         x = jnp.asarray(values, jnp.float32)
         shown = f"f = {name} and x = {fmt(x)}"
-        answers.append(_as_bool(_answer(fn, f, x), shown))
+        answers.append(_as_bool(call(fn, f, x), shown))
     wrong = [i for i, (a, case) in enumerate(zip(answers, _CASES))
              if a != case[3]]
     if len(wrong) == len(_CASES):
@@ -232,12 +206,12 @@ def _data(rows: int, seed: int):
 def _wrong_values(fn, got, w, X, Y, steps, shown) -> None:
     """Name the mistake when ``got`` is one of the typical wrong answers."""
     other_X, other_Y = _data(len(X) + 5, 7)
-    if np.allclose(np.asarray(_answer(fn, w, other_X, other_Y, steps)),
+    if np.allclose(np.asarray(call(fn, w, other_X, other_Y, steps)),
                    got, rtol=1e-6, atol=1e-7):
         raise fail(f"Wrong values for the fitted w with {shown}, and the "
                    f"same w for other data: your function ignores its "
                    f"arguments X and Y (does it use the notebook's data?)")
-    if np.allclose(np.asarray(_answer(fn, w, X, Y, steps + 3)), got,
+    if np.allclose(np.asarray(call(fn, w, X, Y, steps + 3)), got,
                    rtol=1e-6, atol=1e-7):
         raise fail(f"Wrong values for the fitted w with {shown}, and the "
                    f"same w for steps = {steps + 3}: your loop ignores the "
@@ -266,7 +240,7 @@ def _wrong_values(fn, got, w, X, Y, steps, shown) -> None:
 def _values(fn, w, rows, seed, steps) -> None:
     X, Y = _data(rows, seed)
     shown = f"w = {fmt(w)}, {rows} rows of data and steps = {steps}"
-    got = _answer(fn, w, X, Y, steps)
+    got = call(fn, w, X, Y, steps)
     if isinstance(got, (tuple, list)):
         raise fail(f"Your function returned a {type(got).__name__}: "
                    f"return only the fitted w")
@@ -311,7 +285,7 @@ class _CompileLog:
 def _compilations(fn, w, X, Y, steps) -> _CompileLog:
     jax.clear_caches()
     with _CompileLog() as log:
-        _answer(fn, w, X, Y, steps)
+        call(fn, w, X, Y, steps)
     return log
 
 

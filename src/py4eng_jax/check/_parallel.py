@@ -16,7 +16,6 @@ import numpy as np
 from jax.sharding import AxisType, NamedSharding
 
 from .. import _parallel, _xor
-from ._debugging import _did_work
 from ._framework import (
     CheckFailed,
     call,
@@ -26,6 +25,7 @@ from ._framework import (
     fail,
     primitives,
     require_array,
+    returned_none,
     same_values,
     spec_axes,
 )
@@ -370,8 +370,6 @@ def _attempt(fn, x, mesh, axis: str):
     """Call the answer; specific hints for the typical shard_map errors."""
     try:
         out = fn(x, mesh)
-    except NotImplementedError:
-        out = None
     except jax.errors.TracerArrayConversionError:
         raise fail(
             "Your function converts a traced block to NumPy (np.asarray, "
@@ -398,10 +396,8 @@ def _attempt(fn, x, mesh, axis: str):
         def again():
             raise error
         return call(again)   # the shared explanation of the error
-    if out is None:
-        from ._debugging import _answer
-        return _answer(lambda: None) if not _did_work(fn) else _answer(
-            fn, x, mesh)
+    if out is None:   # an empty stub, or a forgotten `return`
+        raise returned_none()
     return out
 
 

@@ -17,7 +17,6 @@ import numpy as np
 from jax.tree_util import keystr
 
 from .. import _xor
-from ._debugging import _did_work
 from ._framework import (
     CheckFailed,
     Feedback,
@@ -69,9 +68,6 @@ def _call_on(fn: Callable, args: tuple, shown: str, passed: str | None):
     try:
         return call(fn, *args)
     except CheckFailed as stop:
-        if stop.feedback.status == Feedback.NOT_ATTEMPTED and _did_work(fn):
-            raise fail("Your function ran but returned None: you may have "
-                       "forgotten the `return`") from None
         if (passed is None or stop.feedback.status != Feedback.FAIL
                 or not _about_containers(stop.error)):
             raise
