@@ -252,21 +252,26 @@ def student_function():
 
 
 def _run_body(body, fn, box: dict) -> None:
-    _student[threading.get_ident()] = fn
     try:
-        with capped_while_loops():
-            box["feedback"] = Feedback(Feedback.PASS, body(fn))
-    except CheckFailed as stop:
-        box["feedback"] = stop.feedback
+        _student[threading.get_ident()] = fn
+        try:
+            with capped_while_loops():
+                box["feedback"] = Feedback(Feedback.PASS, body(fn))
+        except CheckFailed as stop:
+            box["feedback"] = stop.feedback
+        except Exception as err:  # a gap in the checker: a hint
+            box["feedback"] = Feedback(
+                Feedback.FAIL,
+                f"The checker could not finish: {one_line(err)}. Check "
+                f"what your function returns against the exercise "
+                f"statement.")
+        finally:
+            _student.pop(threading.get_ident(), None)
     except _Stop:
+        # The stop signal may land a second time (in the handlers or the
+        # finally above) on a busy machine, before the first has ended
+        # the thread; each lands here, and the thread ends quietly.
         box["stopped"] = True
-    except Exception as err:  # a gap in the checker: a hint, not a trace
-        box["feedback"] = Feedback(
-            Feedback.FAIL,
-            f"The checker could not finish: {one_line(err)}. Check what "
-            f"your function returns against the exercise statement.")
-    finally:
-        _student.pop(threading.get_ident(), None)
 
 
 _last_beat = [0.0]
@@ -349,7 +354,8 @@ def _run_with_deadline(body, fn) -> Feedback:
     if timed_out:
         with _quiet_stops():
             for _ in range(10):
-                _raise_in(worker)
+                if not box.get("stopped"):
+                    _raise_in(worker)
                 worker.join(0.1)
                 if not worker.is_alive():
                     break

@@ -148,9 +148,8 @@ _LAYOUT = {"w1": "P(None, 'model')", "b1": "P('model')",
 
 
 def _call_step(fn, params, X, Y, mesh):
-    from ._debugging import _answer
     try:
-        return _answer(fn, params, X, Y, mesh)
+        return call(fn, params, X, Y, mesh)
     except CheckFailed as stop:
         message = stop.feedback.message
         if "Contracting dimensions are sharded" in message:
