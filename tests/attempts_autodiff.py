@@ -98,69 +98,120 @@ def BAD_input_gradient_numpy_list(params, x):
     return list(np.asarray(g))
 
 
+def BAD_input_gradient_jacobian_batch(params, x):
+    return jax.jacobian(lambda X: predict(params, X))(x[None])
+
+
 # ------------------------------------------------------------ autodiff-ex2
 
 
-def OK_grad_b2_scalar(params, X, Y):
-    return (predict(params, X) - Y).sum() / len(Y)
+def OK_grad_w2_einsum(params, X, Y):
+    w1, b1, w2, b2 = params
+    z = jnp.tanh(X @ w1 + b1)
+    return jnp.einsum("n,nh->h", predict(params, X) - Y, z) / len(Y)
 
 
-def OK_grad_b2_chain_rule(params, X, Y):
+def OK_grad_w2_chain_rule(params, X, Y):
+    w1, b1, w2, b2 = params
+    z = jnp.tanh(X @ w1 + b1)
     yhat = predict(params, X)
     dl_dyhat = -Y / yhat + (1 - Y) / (1 - yhat)
-    return jnp.array([jnp.mean(dl_dyhat * yhat * (1 - yhat))])
+    dl_dt = dl_dyhat * yhat * (1 - yhat)
+    return (dl_dt[:, None] * z).mean(axis=0)
 
 
-def BAD_grad_b2_sign(params, X, Y):
-    return jnp.mean(Y - predict(params, X), keepdims=True)
+def OK_grad_w2_matmul(params, X, Y):
+    w1, b1, w2, b2 = params
+    z = jnp.tanh(X @ w1 + b1)
+    t = z @ w2 + b2
+    return z.T @ (jax.nn.sigmoid(t) - Y) / X.shape[0]
 
 
-def BAD_grad_b2_no_mean(params, X, Y):
-    return predict(params, X) - Y
+def _z(params, X):
+    w1, b1, _, _ = params
+    return jnp.tanh(X @ w1 + b1)
 
 
-def BAD_grad_b2_sum(params, X, Y):
-    return jnp.sum(predict(params, X) - Y, keepdims=True)
-
-
-def BAD_grad_b2_extra_sigmoid_factor(params, X, Y):
-    yhat = predict(params, X)
-    return jnp.mean((yhat - Y) * yhat * (1 - yhat), keepdims=True)
-
-
-def BAD_grad_b2_xor_mean(params, X, Y):
-    return jnp.mean(predict(params, X), keepdims=True) - 0.5
-
-
-def BAD_grad_b2_list(params, X, Y):
-    return [float(jnp.mean(predict(params, X) - Y))]
-
-
-def BAD_grad_b2_w2(params, X, Y):
-    return jax.grad(loss)(params, X, Y)[2]
-
-
-def BAD_grad_b2_stub(params, X, Y):
+def BAD_grad_w2_stub(params, X, Y):
     raise NotImplementedError
 
 
-def BAD_grad_b2_four_examples(params, X, Y):
-    return jnp.sum(predict(params, X) - Y, keepdims=True) / 4
+def BAD_grad_w2_jax_grad(params, X, Y):
+    return jax.grad(loss)(params, X, Y)[2]
 
 
-def BAD_grad_b2_forgot_return(params, X, Y):
-    jnp.mean(predict(params, X) - Y, keepdims=True)
+def BAD_grad_w2_vjp(params, X, Y):
+    w1, b1, w2, b2 = params
+    _, pull = jax.vjp(lambda w: loss((w1, b1, w, b2), X, Y), w2)
+    return pull(1.0)[0]
 
 
-def BAD_grad_b2_never_returns(params, X, Y):
-    total = jnp.zeros(1)
+def BAD_grad_w2_sign(params, X, Y):
+    return jnp.mean((Y - predict(params, X))[:, None] * _z(params, X),
+                    axis=0)
+
+
+def BAD_grad_w2_no_mean(params, X, Y):
+    return (predict(params, X) - Y)[:, None] * _z(params, X)
+
+
+def BAD_grad_w2_sum(params, X, Y):
+    return jnp.sum((predict(params, X) - Y)[:, None] * _z(params, X), axis=0)
+
+
+def BAD_grad_w2_extra_sigmoid_factor(params, X, Y):
+    yhat = predict(params, X)
+    return jnp.mean(((yhat - Y) * yhat * (1 - yhat))[:, None]
+                    * _z(params, X), axis=0)
+
+
+def BAD_grad_w2_before_tanh(params, X, Y):
+    w1, b1, _, _ = params
+    return jnp.mean((predict(params, X) - Y)[:, None] * (X @ w1 + b1),
+                    axis=0)
+
+
+def BAD_grad_w2_inputs(params, X, Y):
+    return jnp.mean((predict(params, X) - Y)[:, None] * X, axis=0)
+
+
+def BAD_grad_w2_bias_gradient(params, X, Y):
+    return jnp.mean(predict(params, X) - Y, keepdims=True)
+
+
+def BAD_grad_w2_same_for_all(params, X, Y):
+    w2 = params[2]
+    return jnp.mean(predict(params, X) - Y) * jnp.ones_like(w2)
+
+
+def BAD_grad_w2_xor_targets(params, X, Y):
+    Y = jnp.array([0.0, 1.0, 1.0, 0.0])
+    return jnp.mean((predict(params, X) - Y)[:, None] * _z(params, X),
+                    axis=0)
+
+
+def BAD_grad_w2_four_examples(params, X, Y):
+    return jnp.sum((predict(params, X) - Y)[:, None] * _z(params, X),
+                   axis=0) / 4
+
+
+def BAD_grad_w2_three_hidden(params, X, Y):
+    z = _z(params, X)[:, :3]
+    return jnp.mean((predict(params, X) - Y)[:, None] * z, axis=0)
+
+
+def BAD_grad_w2_list(params, X, Y):
+    g = jnp.mean((predict(params, X) - Y)[:, None] * _z(params, X), axis=0)
+    return [float(v) for v in g]
+
+
+def BAD_grad_w2_forgot_return(params, X, Y):
+    jnp.mean((predict(params, X) - Y)[:, None] * _z(params, X), axis=0)
+
+
+def BAD_grad_w2_never_returns(params, X, Y):
+    total = jnp.zeros_like(params[2])
     i = 0
     while i < len(Y):      # forgets i += 1
-        total = total + (predict(params, X)[i] - Y[i])
+        total = total + (predict(params, X)[i] - Y[i]) * _z(params, X)[i]
     return total / len(Y)
-
-
-def OK_grad_b2_from_logit(params, X, Y):
-    w1, b1, w2, b2 = params
-    t = jnp.tanh(X @ w1 + b1) @ w2 + b2
-    return jnp.atleast_1d(jnp.mean(jax.nn.sigmoid(t) - Y))

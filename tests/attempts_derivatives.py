@@ -287,3 +287,20 @@ def BAD_curvature_step_python_forever(f, x):
     while tries < 3:      # forgets tries += 1
         alpha = (g @ g) / (g @ jax.jvp(jax.grad(f), (x,), (g,))[1])
     return x - alpha * g
+
+
+def BAD_curvature_step_unit_direction(f, x):
+    g = jax.grad(f)(x)
+    hg = jax.jvp(jax.grad(f), (x,), (g,))[1]
+    return x - (g @ g) / (g @ hg) * g / jnp.linalg.norm(g)
+
+
+def BAD_curvature_step_unit_alpha(f, x):
+    g = jax.grad(f)(x)
+    u = g / jnp.linalg.norm(g)
+    hu = jax.jvp(jax.grad(f), (x,), (u,))[1]
+    return x - (u @ g) / (u @ hu) * g
+
+
+def BAD_hvp_curvature(f, x, v):
+    return v @ jax.jvp(jax.grad(f), (x,), (v,))[1]

@@ -13,7 +13,7 @@ from jax import lax
 
 from py4eng_jax import all_correct, gd_step, loss, predict
 
-# ---------------------------------------------------------------- jit-ex1
+# ---------------------------------------------------------------- jit-ex2
 
 
 def OK_clip_cond_on_squares(g, max_norm):
@@ -140,7 +140,7 @@ def BAD_clip_never_returns(g, max_norm):
                           lambda h: h * 0.99, g)
 
 
-# ---------------------------------------------------------------- jit-ex2
+# ---------------------------------------------------------------- jit-ex1
 
 
 @jax.jit
@@ -231,3 +231,16 @@ def BAD_train_step_never_returns(params, X, Y, lr):
         return gd_step(p, X, Y, lr), i + 1
     new, _ = lax.while_loop(lambda s: s[1] >= 0, body, (params, 0))
     return new, loss(params, X, Y), all_correct(params, X, Y)
+
+
+@jax.jit
+def BAD_train_step_accuracy(params, X, Y, lr):
+    right = jnp.mean((predict(params, X) > 0.5) == (Y > 0.5))
+    return gd_step(params, X, Y, lr), loss(params, X, Y), right
+
+
+@jax.jit
+def BAD_train_step_python_and(params, X, Y, lr):
+    p = predict(params, X)
+    right = jnp.all((p > 0.5) == (Y > 0.5)) and loss(params, X, Y) < 1.0
+    return gd_step(params, X, Y, lr), loss(params, X, Y), right

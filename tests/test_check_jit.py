@@ -13,7 +13,30 @@ NAN_GRADIENT = ("Your values are right, but the gradient of your clip is "
                 "nan at g = 0", "0 times nan is nan")
 
 CATALOGUE = {
-    "jit-ex1": ("clip_by_norm", {
+    "jit-ex1": ("xor_train_step", {
+        "OK_train_step_tree_map": (PASS, "one compiled call"),
+        "OK_train_step_static_lr": (PASS,),
+        "OK_train_step_vjp": (PASS,),
+        "BAD_train_step_stub": (TODO, "Not attempted"),
+        "BAD_train_step_not_jitted": (FAIL, "not compiled", "jax.jit"),
+        "BAD_train_step_loss_after": (FAIL, "loss is that of the parameters "
+                                      "after the step"),
+        "BAD_train_step_flag_after": (FAIL, "all_correct is that of the "
+                                      "parameters after the step",
+                                      "one example wrong before"),
+        "BAD_train_step_ascent": (FAIL, "Wrong values for the new w1"),
+        "BAD_train_step_ignores_lr": (FAIL, "Wrong values", "lr = 0.5"),
+        "BAD_train_step_flags": (FAIL, "one number", "jnp.all"),
+        "BAD_train_step_python_bool": (FAIL, "not jittable", "bool()"),
+        "BAD_train_step_accuracy": (FAIL, "a fraction", "an accuracy",
+                                    "every example is right"),
+        "BAD_train_step_python_and": (FAIL, "not jittable", "`and`"),
+        "BAD_train_step_two": (FAIL, "three things", "a tuple of 2"),
+        "BAD_train_step_forgot_return": (TODO, "Not attempted"),
+        "BAD_train_step_never_returns": (FAIL, "still running after "
+                                         "10000 steps"),
+    }),
+    "jit-ex2": ("clip_by_norm", {
         "OK_clip_cond_on_squares": (PASS, "finite at g = 0"),
         "OK_clip_custom_norm_maximum": (PASS,),
         "OK_clip_where_on_input": (PASS,),
@@ -38,26 +61,6 @@ CATALOGUE = {
         "BAD_clip_forgot_return": (TODO, "Not attempted"),
         "BAD_clip_never_returns": (FAIL, "still running after "
                                    "10000 steps"),
-    }),
-    "jit-ex2": ("xor_train_step", {
-        "OK_train_step_tree_map": (PASS, "one compiled call"),
-        "OK_train_step_static_lr": (PASS,),
-        "OK_train_step_vjp": (PASS,),
-        "BAD_train_step_stub": (TODO, "Not attempted"),
-        "BAD_train_step_not_jitted": (FAIL, "not compiled", "jax.jit"),
-        "BAD_train_step_loss_after": (FAIL, "loss is that of the parameters "
-                                      "after the step"),
-        "BAD_train_step_flag_after": (FAIL, "all_correct is that of the "
-                                      "parameters after the step",
-                                      "one example wrong before"),
-        "BAD_train_step_ascent": (FAIL, "Wrong values for the new w1"),
-        "BAD_train_step_ignores_lr": (FAIL, "Wrong values", "lr = 0.5"),
-        "BAD_train_step_flags": (FAIL, "one number", "jnp.all"),
-        "BAD_train_step_python_bool": (FAIL, "not jittable", "bool()"),
-        "BAD_train_step_two": (FAIL, "three things", "a tuple of 2"),
-        "BAD_train_step_forgot_return": (TODO, "Not attempted"),
-        "BAD_train_step_never_returns": (FAIL, "still running after "
-                                         "10000 steps"),
     }),
 }
 

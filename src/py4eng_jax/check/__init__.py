@@ -6,7 +6,7 @@ values for a shown input, not jittable, ...). It never raises for a wrong
 answer, so the notebook keeps running. One module per chapter.
 """
 
-from ._autodiff import xor_accuracy, xor_grad_b2, xor_input_gradient
+from ._autodiff import xor_accuracy, xor_grad_w2, xor_input_gradient
 from ._benchmarking import escape_count_while, honest_times
 from ._debugging import divides_by_zero, fit_fast
 from ._derivatives import curvature_step, hvp
@@ -27,7 +27,7 @@ from ._vmap import clipped_mean_grad, nearest_rows
 __all__ = [
     "Feedback",
     # autodiff
-    "xor_accuracy", "xor_grad_b2", "xor_input_gradient",
+    "xor_accuracy", "xor_grad_w2", "xor_input_gradient",
     # benchmarking
     "honest_times", "escape_count_while",
     # debugging

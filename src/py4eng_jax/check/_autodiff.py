@@ -16,9 +16,10 @@ from ._framework import (
     require_scalar,
     same_values,
 )
+from ._program import primitives
 from ._words import count_word
 
-__all__ = ["xor_accuracy", "xor_grad_b2", "xor_input_gradient"]
+__all__ = ["xor_accuracy", "xor_grad_w2", "xor_input_gradient"]
 
 
 def solved_params():
@@ -70,63 +71,121 @@ def xor_accuracy(accuracy) -> str:
             f"sets of parameters and targets, and works under jax.jit.")
 
 
-def _grad_b2_cases():
-    """The XOR cases, and six examples (the corners and two more points),
-    so that a mean written as a sum over 4 does not pass."""
+def _grad_w2_cases():
+    """The XOR cases, and six examples (the corners and two more points)
+    through a network of 5 hidden units, so that neither a mean written as
+    a sum over 4 nor a size of 3 written in passes."""
     yield from _xor_cases()
     X, Y = _xor.xor_data()
     X6 = jnp.concatenate([X, jnp.array([[0.5, 0.2], [0.9, 0.7]])])
     Y6 = jnp.concatenate([Y, jnp.array([1.0, 0.0])])
-    yield ("init_params(jax.random.key(5)) and six examples, the four "
-           "corners and [0.5, 0.2], [0.9, 0.7] with targets 1, 0",
-           _xor.init_params(jax.random.key(5)), X6, Y6)
+    yield ("a network with 5 hidden units, init_params(jax.random.key(5), "
+           "hidden=5), and six examples, the four corners and [0.5, 0.2], "
+           "[0.9, 0.7] with targets 1, 0",
+           _xor.init_params(jax.random.key(5), hidden=5), X6, Y6)
 
 
-def _grad_b2_mistake(got, params, X, Y, shown: str) -> None:
+def _grad_w2_mistake(got, params, X, Y, shown: str) -> None:
     """A hint for a known wrong formula (if it is one)."""
+    w1, b1, _, _ = (np.asarray(p, np.float64) for p in params)
     yhat = np.asarray(_xor.predict(params, X), np.float64)
+    X = np.asarray(X, np.float64)
     Y = np.asarray(Y, np.float64)
+    pre = X @ w1 + b1
+    z = np.tanh(pre)
+    n = X.shape[0]
+    err = (yhat - Y)[:, None]
     _, Y_xor = _xor.xor_data()
+    if got.shape == (n, z.shape[1]):
+        raise fail(f"Wrong shape for the gradient dloss/dw2 with {shown}: "
+                   f"expected {z.shape[1:]}, got {got.shape}, one row per "
+                   f"example. The loss is the mean over the examples, and "
+                   f"so is its gradient")
+    if got.shape == (X.shape[1],) and z.shape[1] != X.shape[1]:
+        raise fail(f"Wrong shape for the gradient dloss/dw2 with {shown}: "
+                   f"expected {z.shape[1:]}, got {got.shape}, one number "
+                   f"per input. w2 has one weight per hidden unit: the "
+                   f"output depends on w2 through the hidden values, not "
+                   f"through the inputs")
+    if got.shape in ((1,), ()) and np.allclose(got, np.mean(err),
+                                               rtol=1e-4, atol=1e-6):
+        raise fail(f"Your function returned one number for {shown}, the "
+                   f"gradient with respect to the bias b2. w2 has one "
+                   f"weight per hidden unit, and each gets its own "
+                   f"derivative: expected shape {z.shape[1:]}")
+    if got.shape == (3,) and z.shape[1] != 3:
+        raise fail(f"Wrong shape for the gradient dloss/dw2 with {shown}: "
+                   f"expected {z.shape[1:]}, got (3,). Your function "
+                   f"assumes the 3 hidden units of the chapter's network")
+    if got.shape != z.shape[1:]:
+        return
     known = [
-        (np.mean(Y - yhat), "the sign is flipped: the loss grows with b2 "
-         "where the predictions are above their targets"),
-        (np.sum(yhat - Y), "that is a sum over the examples, but the loss "
-         "is their mean"),
-        (np.mean((yhat - Y) * yhat * (1 - yhat)), "your formula has an "
-         "extra factor y_hat (1 - y_hat): it cancels against the "
-         "derivative of the logarithms"),
+        (np.mean(-err * z, axis=0), "the sign is flipped: the loss grows "
+         "along the weights of hidden units that push the predictions "
+         "above their targets"),
+        (np.sum(err * z, axis=0), "that is a sum over the examples, but "
+         "the loss is their mean"),
+        (np.mean(err * z * yhat[:, None] * (1 - yhat[:, None]), axis=0),
+         "your formula has an extra factor y_hat (1 - y_hat): it cancels "
+         "against the derivative of the logarithms"),
+        (np.mean(err * pre, axis=0), "your formula uses the hidden units' "
+         "inputs x W1 + b1, before tanh; the output sees the hidden values "
+         "after it"),
+        (np.mean(err, axis=0) * np.ones(z.shape[1]), "your formula is the "
+         "same for every hidden unit: each weight's derivative carries the "
+         "value of its own hidden unit"),
     ]
-    if X.shape[0] != 4:
-        known.append((np.sum(yhat - Y) / 4, "your function divides by 4, "
-                      "the number of examples in the chapter, but the loss "
-                      "is a mean over however many rows X has"))
+    if n != 4:
+        known.append((np.sum(err * z, axis=0) / 4, "your function divides "
+                      "by 4, the number of examples in the chapter, but "
+                      "the loss is a mean over however many rows X has"))
     elif not np.array_equal(Y, np.asarray(Y_xor)):
-        known.append((np.mean(yhat - np.asarray(Y_xor)), "that is the "
-                      "gradient for the XOR targets: your function ignores "
-                      "the Y it is given"))
+        known.append((np.mean((yhat - np.asarray(Y_xor))[:, None] * z,
+                              axis=0),
+                      "that is the gradient for the XOR targets: your "
+                      "function ignores the Y it is given"))
     for value, hint in known:
         if np.allclose(got, value, rtol=1e-4, atol=1e-6):
-            raise fail(f"Wrong values for the gradient dloss/db2 with "
+            raise fail(f"Wrong values for the gradient dloss/dw2 with "
                        f"{shown}: {hint}")
 
 
-@checker("xor_grad_b2")
-def xor_grad_b2(grad_b2) -> str:
-    """Check a hand-derived gradient of the loss with respect to ``b2``."""
-    cases = list(_grad_b2_cases())
+# What differentiating the loss leaves in a program and a formula derived
+# by hand does not: the logarithms of the loss (a hand-derived gradient
+# never evaluates the loss), and add_any, with which JAX's backward pass
+# adds up the contributions to one value.
+_AUTODIFF_SIGNS = {"log", "log1p", "add_any"}
+
+
+@checker("xor_grad_w2", expects="your function grad_w2")
+def xor_grad_w2(grad_w2) -> str:
+    """Check a hand-derived gradient of the loss with respect to ``w2``."""
+    cases = list(_grad_w2_cases())
     for shown, params, X, Y in cases:
-        got = require_array(call(grad_b2, params, X, Y),
-                            "The gradient dloss/db2")
-        expected = _grad(params, X, Y)[3]
-        if got.shape == ():
-            got = got.reshape(1)
-        if got.shape == (1,) and not np.allclose(got, expected, rtol=1e-4,
-                                                  atol=1e-6):
-            _grad_b2_mistake(got, params, X, Y, shown)
-        same_values(got, expected, what="the gradient dloss/db2", shown=shown,
-                    rtol=1e-4, atol=1e-6)
+        got = require_array(call(grad_w2, params, X, Y),
+                            "The gradient dloss/dw2")
+        expected = _grad(params, X, Y)[2]
+        if got.shape != expected.shape or not np.allclose(
+                got, expected, rtol=1e-4, atol=1e-6):
+            _grad_w2_mistake(np.asarray(got, np.float64), params, X, Y,
+                             shown)
+        same_values(got, expected, what="the gradient dloss/dw2",
+                    shown=shown, rtol=1e-4, atol=1e-6)
+    shown, params, X, Y = cases[0]
+    try:
+        used = primitives(jax.make_jaxpr(grad_w2)(params, X, Y).jaxpr)
+    except Exception:  # noqa: BLE001 - a program we cannot trace: no verdict
+        used = set()
+    if used & _AUTODIFF_SIGNS:
+        raise fail(
+            "Your values are right, but your function differentiates the "
+            "loss itself, as jax.grad or jax.vjp do: its program evaluates "
+            "the loss and runs a backward pass. The exercise asks for the "
+            "formula derived by hand, with the chain rule, that needs "
+            "neither")
     return (f"Correct: your formula agrees with jax.grad for "
-            f"{count_word(len(cases))} sets of parameters and targets.")
+            f"{count_word(len(cases))} sets of parameters and targets, a "
+            f"network with 5 hidden units among them.")
 
 
 # --- xor_input_gradient: how the prediction moves with the input ---------
@@ -189,11 +248,13 @@ def xor_input_gradient(input_gradient) -> str:
                 f"Your function returned one number{said}, for {shown}, "
                 f"but the derivative with respect to x has one number per "
                 f"input: shape (2,)")
-        if got.shape == (1, 2) and np.allclose(got[0], expected, rtol=1e-4,
-                                               atol=1e-7):
+        if (got.shape != expected.shape and got.size == expected.size
+                and np.allclose(got.reshape(expected.shape), expected,
+                                rtol=1e-4, atol=1e-7)):
             raise fail(
                 f"Wrong shape for the derivative: expected (2,), got "
-                f"(1, 2), for {shown}. The values are right: return the "
+                f"{got.shape}, for {shown}. The values are right, in axes "
+                f"of length 1 that the batch of one brought in: return the "
                 f"derivative for the one point x, not for a batch of one")
         scale = float(np.abs(expected).max()) or 1.0
         if got.shape == expected.shape and not np.allclose(

@@ -61,10 +61,11 @@ def _one_array(out, what: str, shown: str, pair_hint: str) -> np.ndarray:
     return require_array(out, what[:1].upper() + what[1:])
 
 
-def _jittable(fn, *args, hint: str) -> None:
-    """:func:`jittable`, saying that the values were right."""
+def _jittable(fn, *args) -> None:
+    """:func:`jittable`, saying that the values were right (its own
+    advice on a traced value is enough: no hint of ours added)."""
     try:
-        jittable(fn, *args, hint=hint)
+        jittable(fn, *args)
     except CheckFailed as stop:
         raise fail("Your values are right, but y"
                    + stop.feedback.message[1:], stop.error) from None
@@ -145,13 +146,20 @@ def hvp(fn) -> str:
 
         got = _one_array(answer(attempt, x32, v32), "H(x) v", shown,
                          _HVP_PAIR)
-        if got.shape == () and x.shape != ():
-            raise fail(
-                f"Your hvp returned one number for {shown}, but H(x) v has "
-                f"the shape of x, {x.shape}. A JVP of f itself gives the "
-                f"directional derivative grad f . v; take the JVP of "
-                f"jax.grad(f) instead")
         expected, gradient, diagonal = derivatives(x, v)
+        if got.shape == () and x.shape != ():
+            if np.isclose(float(got), float(v @ expected), rtol=1e-4):
+                said = (", v . H v: that is the curvature of f along v, one "
+                        "number. Return the vector H v instead")
+            elif np.isclose(float(got), float(gradient @ v), rtol=1e-4):
+                said = (", grad f . v: a JVP of f itself gives this "
+                        "directional derivative. H v is the derivative of "
+                        "the gradient, not of f, in the direction v")
+            else:
+                said = ""
+            raise fail(
+                f"Your hvp returned one number for {shown}{said}. H(x) v "
+                f"has the shape of x, {x.shape}")
         _compare(got, expected, what="H(x) v", shown=shown, suspects=[
             (gradient, "That is the gradient itself, the first output of "
              "jax.jvp; H v is the second"),
@@ -163,8 +171,7 @@ def hvp(fn) -> str:
             (derivatives(x, np.ones_like(v))[0], "That is H times a vector "
              "of ones: your function ignores the v it is given"),
         ])
-        _jittable(attempt, x32, v32, hint="Keep every value an array: use "
-                  "jax.numpy, and no float(), .item() or Python `if`.")
+        _jittable(attempt, x32, v32)
     largest = largest_array(attempt, x32, v32)
     if largest >= x.size**2:
         raise fail(
@@ -281,8 +288,15 @@ def curvature_step(fn) -> str:
             (x - 2 * alpha * g, "Your alpha is twice the right one: the "
              "second-order term of the Taylor polynomial is f'' alpha**2 "
              "/ 2, with the 1/2"),
-            (x - np.sqrt(gg) / ghg * g, "Your alpha uses |g| where the "
-             "slope along the line is g . g"),
+            (x - np.sqrt(gg) / ghg * g, "Your step is |g| times too "
+             "short. If it goes along g / |g|: the direction is g, not "
+             "g / |g|, for the alpha that the line x - alpha g gives. "
+             "Otherwise your alpha uses |g| where the slope along the "
+             "line is g . g"),
+            (x - gg * np.sqrt(gg) / ghg * g, "Your step is |g| times too "
+             "long: your alpha is the one for the unit direction g / |g|, "
+             "but the step goes along g: take alpha for the line you "
+             "step along"),
             (x - gg / (g**2 @ diagonal) * g, "Your alpha uses only the "
              "diagonal of the Hessian: the curvature along g needs all of "
              "H g"),
@@ -295,8 +309,7 @@ def curvature_step(fn) -> str:
              "gradient and the curvature at the x you are given"),
         ])
         right_sizes.add(n)
-        _jittable(attempt, x32, hint="Keep every value an array: use "
-                  "jax.numpy, and no float(), .item() or Python `if`.")
+        _jittable(attempt, x32)
         largest = largest_array(attempt, x32)
         own = largest_array(jax.grad(f), x32)    # f's own arrays (the A)
         if n > 2 and largest >= n * n and largest > own:

@@ -26,18 +26,20 @@ _JIT_HINT = "Write it without a Python if: jnp.where or jnp.minimum"
 # fails when called, so call() needs it too).
 _OVERRIDES = {
     "control_flow": "Your function is not jittable: it uses the value of "
-                    "a traced array in a Python `if` or bool(). "
-                    + _JIT_HINT,
+                    "a traced array in a Python `if`, bool(), `and` / "
+                    "`or`, or a chained comparison such as a < b < c "
+                    "(which hides an `and`). " + _JIT_HINT
+                    + " (and & or | to combine arrays of booleans)",
     "concrete": "Your function is not jittable: it needs the concrete "
-                "value of a traced array (float(), .item(), an `if`). "
-                + _JIT_HINT}
+                "value of a traced array (float(), .item(), an `if`, "
+                "`and` / `or`, a chained comparison). " + _JIT_HINT}
 
 
 def _call(fn, *args):
     return call(fn, *args, overrides=_OVERRIDES)
 
 
-# ---------------------------------------------------------------- jit-ex1
+# ---------------------------------------------------------------- jit-ex2
 
 def _clip_cases():
     """(shown, g, max_norm, expected, w, expected gradient): inside,
@@ -96,10 +98,12 @@ def _check_derivative(got, expected, *, g, w, max_norm, shown: str) -> None:
         raise fail(
             f"Your values are right, but the gradient of your clip is nan "
             f"{where}for {shown}. The derivative of the norm is g / |g|, "
-            f"0 / 0 at zero, and a nan computed in a branch that jnp.where "
-            f"(or jnp.minimum, or lax.cond) does not select still reaches "
-            f"the gradient: 0 times nan is nan. Make sure nothing divides "
-            f"by the norm of 0, or takes its square root, on any path")
+            f"0 / 0 at zero. A nan in the candidate that jnp.where (or "
+            f"jnp.minimum) does not select still reaches the gradient: "
+            f"0 times nan is nan. lax.cond differentiates only the branch "
+            f"it takes, but a norm computed before it still feeds the "
+            f"gradient. Make sure nothing divides by the norm of 0, or "
+            f"takes its square root, on any path that is differentiated")
     if at_zero and np.allclose(got, 0.0):
         raise fail(
             f"The gradient of your clip is zero at g = 0, for {shown}. "
@@ -158,7 +162,7 @@ def clip_by_norm(clip) -> str:
             "jax.jit.")
 
 
-# ---------------------------------------------------------------- jit-ex2
+# ---------------------------------------------------------------- jit-ex1
 
 def _train_step_cases():
     X, Y = _xor.xor_data()
@@ -216,6 +220,12 @@ def xor_train_step(train_step) -> str:
         right = require_scalar(right, "the flag all_correct", shown=shown,
                                many="combine the examples with jnp.all")
         want = bool(_xor.all_correct(params, X, Y))
+        if (np.issubdtype(np.asarray(right).dtype, np.floating)
+                and 0 < float(right) < 1):
+            raise fail(
+                f"Your all_correct is {float(right):.3g} for {shown}, a "
+                f"fraction: that is an accuracy. all_correct asks whether "
+                f"every example is right, one True or False")
         if bool(right) != want:
             if bool(right) == bool(_xor.all_correct(expected, X, Y)):
                 raise fail(
