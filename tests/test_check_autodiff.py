@@ -8,6 +8,7 @@ import attempts_autodiff as S
 from support import catalogue_tests
 
 PASS, FAIL, TODO = "pass", "fail", "not attempted"
+RETURN = (FAIL, "returned None", "forget `return`")
 
 LIST = ("should be an array", "returned a list")
 INPUT_SHOWN = ("the parameters from init_params(jax.random.key(9)) and "
@@ -38,7 +39,7 @@ CATALOGUE = {
         "BAD_input_gradient_three_hidden": (FAIL, "5 hidden units",
                                             "although they were right",
                                             "3 hidden units"),
-        "BAD_input_gradient_forgot_return": (TODO, "Not attempted"),
+        "BAD_input_gradient_forgot_return": RETURN,
         "BAD_input_gradient_never_returns": (FAIL, "still running after "
                                              "10000 steps"),
         "BAD_input_gradient_numpy_list": (FAIL, *LIST),
@@ -66,7 +67,7 @@ CATALOGUE = {
         "BAD_grad_w2_four_examples": (FAIL, "divides by 4", "six examples"),
         "BAD_grad_w2_three_hidden": (FAIL, "got (3,)", "3 hidden units"),
         "BAD_grad_w2_list": (FAIL, *LIST),
-        "BAD_grad_w2_forgot_return": (TODO, "Not attempted"),
+        "BAD_grad_w2_forgot_return": RETURN,
         "BAD_grad_w2_never_returns": (FAIL, "did not return"),
     }),
 }

@@ -22,6 +22,7 @@ from py4eng_jax.check import _framework as C
 from support import SHORT_DEADLINE_S, assert_hint, catalogue_tests
 
 PASS, FAIL, TODO = "pass", "fail", "not attempted"
+RETURN = (FAIL, "returned None", "forget `return`")
 
 # ------------------------------------------------------------ the catalogue
 
@@ -71,7 +72,7 @@ CATALOGUE = {
         "BAD_hvp_endless_while": (FAIL, *ENDLESS_WHILE),
         "BAD_hvp_ignores_v": (FAIL, "ignores the v"),
         "BAD_hvp_two_entries": (FAIL, "expected (16,), got (2,)"),
-        "BAD_hvp_forgot_return": (TODO, "Not attempted yet"),
+        "BAD_hvp_forgot_return": RETURN,
     }),
     "derivatives-ex2": ("curvature_step", {
         "BOOK_curvature_step": (PASS, "four functions",
@@ -110,7 +111,7 @@ CATALOGUE = {
         "BAD_curvature_step_finite_difference": (FAIL, "Close, but not "
                                                  "exact", CURVE_SHOWN),
         "BAD_curvature_step_float": (FAIL, *NOT_JITTABLE, "float()"),
-        "BAD_curvature_step_forgot_return": (TODO, "Not attempted yet"),
+        "BAD_curvature_step_forgot_return": RETURN,
         "BAD_curvature_step_endless_newton": (FAIL, *ENDLESS_WHILE),
         "BAD_curvature_step_python_forever": (FAIL, *NEVER_RETURNS),
     }),

@@ -7,6 +7,7 @@ import attempts_jit as S
 from support import catalogue_tests
 
 PASS, FAIL, TODO = "pass", "fail", "not attempted"
+RETURN = (FAIL, "returned None", "forget `return`")
 
 NOT_JITTABLE_IF = ("not jittable", "Python `if`", "jnp.where")
 NAN_GRADIENT = ("Your values are right, but the gradient of your clip is "
@@ -32,7 +33,7 @@ CATALOGUE = {
                                     "every example is right"),
         "BAD_train_step_python_and": (FAIL, "not jittable", "`and`"),
         "BAD_train_step_two": (FAIL, "three things", "a tuple of 2"),
-        "BAD_train_step_forgot_return": (TODO, "Not attempted"),
+        "BAD_train_step_forgot_return": RETURN,
         "BAD_train_step_never_returns": (FAIL, "still running after "
                                          "10000 steps"),
     }),
@@ -58,7 +59,7 @@ CATALOGUE = {
         "BAD_clip_ignores_max_norm": (FAIL, "Wrong values",
                                       "max_norm = 10.0"),
         "BAD_clip_two_entries": (FAIL, "Wrong values", "max_norm = 2.5"),
-        "BAD_clip_forgot_return": (TODO, "Not attempted"),
+        "BAD_clip_forgot_return": RETURN,
         "BAD_clip_never_returns": (FAIL, "still running after "
                                    "10000 steps"),
     }),
