@@ -116,6 +116,36 @@ def BAD_insulated_face_sum(q, k, dx):
     return cg(operator, q, tol=1e-12)[0]
 
 
+def BAD_insulated_harmonic(q, k, dx):
+    """The harmonic mean at every face, as the chapter recommends at a
+    jump, but not the chapter's operator."""
+    def face(nb_k):
+        return 2 * k * nb_k / (k + nb_k)
+
+    def operator(u):
+        kp = jnp.pad(k, 1, mode="edge")
+        up = jnp.pad(u, 1)
+        right = face(kp[1:-1, 2:]) * (u - up[1:-1, 2:])
+        return (face(kp[:-2, 1:-1]) * (u - up[:-2, 1:-1])
+                + face(kp[2:, 1:-1]) * (u - up[2:, 1:-1])
+                + face(kp[1:-1, :-2]) * (u - up[1:-1, :-2])
+                + right.at[:, -1].set(0.0)) / dx ** 2
+
+    return cg(operator, q, tol=1e-12)[0]
+
+
+def BAD_insulated_zero_k_beyond(q, k, dx):
+    """k beyond the last column set to 0, the face kept: its
+    conductivity is (k + 0)/2, not 0."""
+    def operator(u):
+        kp = jnp.pad(jnp.pad(k, ((0, 0), (0, 1))), ((1, 1), (1, 0)),
+                     mode="edge")
+        up = jnp.pad(u, 1)
+        return sum(_flows(u, k, dx, up, kp)) / dx ** 2
+
+    return cg(operator, q, tol=1e-12)[0]
+
+
 def BAD_insulated_ignores_k(q, k, dx):
     return BOOK_insulated(q, jnp.ones_like(k), dx)
 
@@ -245,8 +275,8 @@ def OK_bar_brentq(target):
 
 
 def OK_bar_bisection(target):
-    lo, hi = np.log(1.0), np.log(1e5)      # rise(lo) > target > rise(hi)
-    for _ in range(60):
+    lo, hi = np.log(16.0), np.log(1e3)     # rise(lo) > target > rise(hi)
+    while hi - lo > 1e-9:
         mid = (lo + hi) / 2
         if float(_rise_jit(np.exp(mid))) > target:
             lo = mid
@@ -259,9 +289,10 @@ _slope_k = jax.jit(jax.value_and_grad(_rise))
 
 
 def OK_bar_newton_in_k(target):
-    """Newton on k itself, from a stiff bar (the rise is convex in k, so
-    Newton from the left of the root never overshoots past 0)."""
-    k_bar = 1.0
+    """Newton on k itself, from steel's conductivity (the rise is convex
+    and falling in k, so Newton from the left of the root never
+    overshoots past it)."""
+    k_bar = 16.0
     for _ in range(60):
         rise, slope = _slope_k(k_bar)
         step = (rise - target) / slope
@@ -375,3 +406,25 @@ def BAD_bar_big_bar(target):
         if abs(gap) < 1e-9 * target:
             break
     return float(jnp.exp(log_k))
+
+
+def BAD_bar_newton_k_from_copper(target):
+    """Newton on k itself from copper's 400: the first step overshoots
+    to k < 0, and the loop waits for a convergence that never comes."""
+    k_bar, gap = 400.0, 1.0
+    while abs(gap) > 1e-9 * target:
+        gap, slope = _slope_k(k_bar)
+        gap = float(gap) - target
+        k_bar = k_bar - gap / float(slope)
+    return k_bar
+
+
+def BAD_bar_returns_log_k(target):
+    """Newton in log k, done right, but log k returned."""
+    log_k = jnp.log(16.0)
+    for _ in range(30):
+        gap, slope = _newton_parts(log_k, target)
+        log_k = log_k - gap / slope
+        if abs(gap) < 1e-9 * target:
+            break
+    return float(log_k)

@@ -85,6 +85,35 @@ def BAD_buckling_clipped(truss, areas, k):
     return jnp.maximum(ratio, 0.0)
 
 
+def BAD_buckling_abs(truss, areas, k):
+    """abs of the stress: tension members get a positive ratio too"""
+    s = truss_solve(truss, areas).stresses
+    return jnp.abs(s) / (math.pi**2 * truss.youngs_modulus * k * areas
+                         / truss.lengths**2)
+
+
+def BAD_buckling_typed_e(truss, areas, k):
+    """E typed in as the 10-bar truss's 1e4 ksi"""
+    s = truss_solve(truss, areas).stresses
+    return -s / (math.pi**2 * 1.0e4 * k * areas / truss.lengths**2)
+
+
+def BAD_buckling_over_load(truss, areas, k):
+    """the stress over Euler's critical load, not the critical stress"""
+    s = truss_solve(truss, areas).stresses
+    p_cr = math.pi**2 * truss.youngs_modulus * k * areas**2 \
+        / truss.lengths**2
+    return -s / p_cr
+
+
+def BAD_buckling_inverted(truss, areas, k):
+    """the critical stress over the stress"""
+    s = truss_solve(truss, areas).stresses
+    sigma_cr = (math.pi**2 * truss.youngs_modulus * k * areas
+                / truss.lengths**2)
+    return sigma_cr / -s
+
+
 def BAD_buckling_ignores_k(truss, areas, k):
     s = truss_solve(truss, areas).stresses
     return -s / (math.pi**2 * truss.youngs_modulus * areas
@@ -222,6 +251,20 @@ def BAD_drift_upward(key, areas, n):
     p1 = 100.0 + 10.0 * jax.random.normal(k1, (n,))
     p2 = 100.0 + 10.0 * jax.random.normal(k2, (n,))
     p = jnp.mean(jax.vmap(lambda a, b: _sag(areas, -a, -b))(p1, p2) < -2.0)
+    return p, jnp.sqrt(p * (1 - p) / n)
+
+
+def BAD_drift_horizontal(key, areas, n):
+    """node 0's horizontal displacement compared with the limit"""
+    k1, k2 = jax.random.split(key)
+    p1 = 100.0 + 10.0 * jax.random.normal(k1, (n,))
+    p2 = 100.0 + 10.0 * jax.random.normal(k2, (n,))
+
+    def drift(p_a, p_b):
+        loads = jnp.zeros((6, 2)).at[1, 1].set(-p_a).at[3, 1].set(-p_b)
+        return truss_solve(TEN_BAR, areas, loads).displacements[0, 0]
+
+    p = jnp.mean(jax.vmap(drift)(p1, p2) < -2.0)
     return p, jnp.sqrt(p * (1 - p) / n)
 
 

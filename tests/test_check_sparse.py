@@ -26,6 +26,11 @@ CATALOGUE = {
         "BAD_insulated_left": (FAIL, "insulated the first column"),
         "BAD_insulated_last_row": (FAIL, "insulated the last row"),
         "BAD_insulated_face_sum": (FAIL, "mean of their two"),
+        "BAD_insulated_harmonic": (FAIL, "harmonic mean",
+                                   "arithmetic mean (k_P + k_N)/2"),
+        "BAD_insulated_zero_k_beyond": (FAIL, "beyond the last column to 0",
+                                        "only halves the face",
+                                        "Drop the face"),
         "BAD_insulated_ignores_k": (FAIL, "ignores k"),
         "BAD_insulated_ignores_dx": (FAIL, "ignores dx"),
         "BAD_insulated_default_tol": (FAIL, "Close", "smaller tol"),
@@ -58,6 +63,9 @@ CATALOGUE = {
                             "diverging iterate"),
         "BAD_bar_padded_mean": (FAIL, "For reference", "22.317 K"),
         "BAD_bar_big_bar": (FAIL, "For reference", "check your plate"),
+        "BAD_bar_newton_k_from_copper": (FAIL, "overshoots to k <= 0",
+                                         "bracket the root"),
+        "BAD_bar_returns_log_k": (FAIL, "you returned log k"),
     }),
 }
 

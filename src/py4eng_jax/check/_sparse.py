@@ -39,11 +39,13 @@ __all__ = ["steady_insulated", "bar_conductivity"]
 
 
 def _matrix(k: np.ndarray, dx: float, *, faces: str = "mean",
-            insulated: str | None = "right", mirror: bool = False
-            ) -> np.ndarray:
+            insulated: str | None = "right", mirror: bool = False,
+            half: bool = False) -> np.ndarray:
     """The dense matrix of a conduction operator (float64), with one edge
     insulated: the face beyond it removed (or, ``mirror``, its neighbour
-    replaced by a mirrored ghost point: a non-symmetric variant)."""
+    replaced by a mirrored ghost point: a non-symmetric variant; or,
+    ``half``, kept with the mean of k and a conductivity of 0 beyond it,
+    k/2). ``faces`` is "mean", "sum" or "harmonic"."""
     n, m = k.shape
     a = np.zeros((n * m, n * m))
     index = np.arange(n * m).reshape(n, m)
@@ -54,11 +56,16 @@ def _matrix(k: np.ndarray, dx: float, *, faces: str = "mean",
                 ii, jj = i + di, j + dj
                 inside = 0 <= ii < n and 0 <= jj < m
                 k_nb = k[ii, jj] if inside else k[i, j]
-                kf = (k[i, j] + k_nb) / (2 if faces == "mean" else 1)
+                if faces == "harmonic":
+                    kf = 2 * k[i, j] * k_nb / (k[i, j] + k_nb)
+                else:
+                    kf = (k[i, j] + k_nb) / (2 if faces == "mean" else 1)
                 if not inside and side == insulated:
                     if mirror:     # ghost u[i, j + 1] = u[i, j - 1]
                         a[index[i, j], index[i, j]] += kf
                         a[index[i, j], index[i - di, j - dj]] -= kf
+                    if half:       # k beyond the edge taken as 0
+                        a[index[i, j], index[i, j]] += k[i, j] / 2
                     continue
                 a[index[i, j], index[i, j]] += kf
                 if inside:
@@ -104,6 +111,15 @@ def _insulated_guesses(q, k, dx) -> list[tuple[np.ndarray, str]]:
          "before it): that makes the operator non-symmetric, which CG does "
          "not allow, and it is another discretization. Drop the face "
          "beyond the last column instead"),
+        (_solve(_matrix(k, dx, half=True), q),
+         "You set the conductivity beyond the last column to 0, but kept "
+         "the face: its conductivity, the mean of k and 0, is k/2, so "
+         "that only halves the face and heat still leaves there (to a "
+         "temperature of 0). Drop the face beyond the last column"),
+        (_solve(_matrix(k, dx, faces="harmonic"), q),
+         "Your faces have the harmonic mean of the two conductivities: "
+         "the exercise keeps the chapter's operator, whose faces have "
+         "the arithmetic mean (k_P + k_N)/2"),
         (_solve(_matrix(k, dx, faces="sum"), q),
          "Your faces have the sum of the two conductivities on either "
          "side: a face between two points has the mean of their two "
@@ -228,10 +244,13 @@ def mean_rise(k_bar: float) -> float:
 
 
 _SLOW_HINT = (
-    " In this exercise it may also be a solve that gets slower every step: "
-    "a diverging iterate (a sign slip in the Newton step drives the "
-    "conductivity towards 0 or infinity, and CG then runs to its "
-    "iteration cap).")
+    " In this exercise it may also be a diverging iterate: Newton's step "
+    "on k itself, from a high start such as copper's, overshoots to "
+    "k <= 0 (the mean rise is convex and falling in k, so its tangent "
+    "there crosses the target beyond 0); the operator is then no longer "
+    "positive definite, CG runs to its iteration cap and the loop never "
+    "converges. Iterate in log k, which keeps k positive, or bracket the "
+    "root.")
 
 
 def _with_slow_hint(check):
@@ -284,9 +303,12 @@ def _check_bar(fn) -> str:
         answers[target] = value
         if not np.isfinite(value) or value <= 0:
             raise fail(f"Your conductivity {value:.4g} for {shown} is not a "
-                       f"positive number: did the iteration diverge? Keep "
-                       f"the conductivity positive, e.g. iterate on its "
-                       f"logarithm. Or the target may be out of reach on "
+                       f"positive number: did the iteration diverge? "
+                       f"Newton's step on k itself from a high start (such "
+                       f"as copper's) overshoots to k <= 0, since the mean "
+                       f"rise is convex and falling in k. Keep the "
+                       f"conductivity positive: iterate on its logarithm, "
+                       f"or bracket the root. Or the target may be out of reach on "
                        f"your plate: check that it is the chapter's, "
                        f"{PLATE_N} x {PLATE_N} interior points with "
                        f"dx = L/(n+1), whose mean rise is "
@@ -296,7 +318,6 @@ def _check_bar(fn) -> str:
         raise fail(f"Your function returns {answers[TARGETS[0]]:.6g} for "
                    f"every target: it ignores its argument. The "
                    f"conductivity must depend on the target")
-    spread = mean_rise(STEEL) - mean_rise(1e6)
     for target, value in answers.items():
         beat()
         rise = mean_rise(value)
@@ -308,7 +329,7 @@ def _check_bar(fn) -> str:
                        f"{target}, the target itself: return the "
                        f"conductivity of the bar (W/(m K)) that gives that "
                        f"mean rise, not the rise")
-        if miss < 0.01 * spread:
+        if miss < 0.01 * (mean_rise(STEEL) - mean_rise(1e6)):
             raise fail(
                 f"Close: your conductivity {value:.6g} for target = "
                 f"{target} gives a mean rise of {rise:.7g} K, off by "
@@ -323,6 +344,13 @@ def _check_bar(fn) -> str:
                 f"g(k) = mean rise(k) - target = 0: the rise is not linear "
                 f"in k, so one linearization is not enough; repeat the "
                 f"Newton step until g is tiny")
+        if value < 50 and abs(mean_rise(np.exp(value)) - target) \
+                <= 1e-6 * target:
+            raise fail(
+                f"Your function returned {value:.6g} for target = "
+                f"{target}, and exp({value:.6g}) = {np.exp(value):.6g} "
+                f"meets the target: you returned log k. Return the "
+                f"conductivity itself, exp of your iterate")
         raise fail(
             f"Your conductivity {value:.6g} for target = {target} gives a "
             f"mean rise of {rise:.5g} K on the chapter's plate, not "

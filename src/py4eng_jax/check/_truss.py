@@ -93,6 +93,25 @@ def _slips(truss, areas, k):
            "proportional to A itself",
            _reference(truss, areas, k, inertia_power=1))
     ratios = _reference(truss, areas, k)
+    yield ("Your ratios are positive for the members in tension too: "
+           "the ratio is negative in tension, so don't take abs of the "
+           "stress; minus the stress over the critical stress",
+           jnp.abs(ratios))
+    ten_bar_e = _ten_bar().youngs_modulus
+    if truss.youngs_modulus != ten_bar_e:
+        yield (f"Your ratios use E = {ten_bar_e:g}, the 10-bar truss's "
+               f"Young's modulus, for a truss whose E is "
+               f"{truss.youngs_modulus:g}: use truss.youngs_modulus, not "
+               f"a number typed in",
+               ratios * truss.youngs_modulus / ten_bar_e)
+    yield ("Your ratios divide the stress by Euler's critical load P_cr: "
+           "P_cr is a load, and the ratio compares stresses. Divide P_cr "
+           "by A for the critical stress",
+           ratios / areas)
+    yield ("Your ratios are upside down: the critical stress over the "
+           "stress. The exercise asks for minus the stress over the "
+           "critical stress (at most 1 for a safe member)",
+           1.0 / ratios)
     yield ("Your ratios are zero for the members in tension: the exercise "
            "asks for minus the stress over the critical stress for every "
            "member, negative in tension (do not clip them)",
@@ -318,9 +337,12 @@ def drift_exceedance(fn) -> str:
                 raise fail(f"Your p = 0 for {shown}: no sample sags below "
                            f"-2 in, where the exact probability is "
                            f"{exact:.4f}. Either the loads push the wrong "
-                           f"way (they act downward, negative y) or their "
-                           f"scatter is too small: check the standard "
-                           f"deviation of the loads")
+                           f"way (they act downward, negative y), or their "
+                           f"scatter is too small (check the standard "
+                           f"deviation of the loads), or you compare the "
+                           f"wrong displacement: it is the vertical one of "
+                           f"node 0, negative when it sinks, that must be "
+                           f"< -2")
             raise fail(
                 f"Your p = {p:.4g} is too far from the exact {exact:.4f}, for "
                 f"{shown} (more than 5 standard errors, {se_exact:.2g} "
