@@ -54,6 +54,12 @@ def BAD_moving_average_same(x, window):
 
 
 @jax.jit(static_argnames="window")
+def BAD_moving_average_one_short(x, window):
+    """Stops one window early, as range(len(x) - window) would."""
+    return jnp.convolve(x, jnp.ones(window) / window, mode="valid")[:-1]
+
+
+@jax.jit(static_argnames="window")
 def BAD_moving_average_off_by_one(x, window):
     return jnp.convolve(x, jnp.ones(window) / (window + 1), mode="valid")
 

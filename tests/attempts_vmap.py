@@ -14,92 +14,134 @@ from py4eng_jax import example_loss, hamming, hamming_to_rows, loss
 # ------------------------------------------------------------ vmap-ex1
 
 
-def OK_nearest_rows_broadcast(Q, Y):
-    d = (Q[:, None, :] != Y[None, :, :]).sum(axis=-1)
+def OK_nearest_rows_broadcast(Q, W, Y):
+    d = (W[:, None, :] * (Q[:, None, :] != Y[None, :, :])).sum(axis=-1)
     return d.argmin(axis=1)
 
 
-def OK_nearest_rows_double_vmap(Q, Y):
-    to_rows = jax.vmap(hamming, in_axes=(None, 0))
-    d = jax.vmap(to_rows, in_axes=(0, None))(Q, Y)
+def OK_nearest_rows_double_vmap(Q, W, Y):
+    def dist(q, w, y):
+        return jnp.dot(w, (q != y).astype(w.dtype))
+
+    to_rows = jax.vmap(dist, in_axes=(None, None, 0))
+    d = jax.vmap(to_rows, in_axes=(0, 0, None))(Q, W, Y)
     return jnp.argmin(d, axis=-1)
 
 
-def _distances(Q, Y):
-    return jax.vmap(lambda q: hamming_to_rows(q, Y))(Q)
+def OK_nearest_rows_where(Q, W, Y):
+    def nearest(q, w):
+        d = jnp.where(q != Y, w, 0).sum(axis=1)
+        return jnp.argmin(d)
+
+    return jax.vmap(nearest, in_axes=(0, 0))(Q, W)
 
 
-def BAD_nearest_rows_distances(Q, Y):
-    return _distances(Q, Y)
+def OK_nearest_rows_einsum(Q, W, Y):
+    differ = (Q[:, None, :] != Y[None]).astype(jnp.int32)
+    return jnp.einsum("ik,ijk->ij", W, differ).argmin(axis=1)
 
 
-def BAD_nearest_rows_argmax(Q, Y):
-    return _distances(Q, Y).argmax(axis=1)
+def _distances(Q, W, Y):
+    return jax.vmap(lambda q, w: jnp.sum(w * (q != Y), axis=1))(Q, W)
 
 
-def BAD_nearest_rows_axis0(Q, Y):
-    return _distances(Q, Y).argmin(axis=0)
+def BAD_nearest_rows_distances(Q, W, Y):
+    return _distances(Q, W, Y)
 
 
-def BAD_nearest_rows_python_loop(Q, Y):
-    return jnp.stack([jnp.argmin(hamming_to_rows(q, Y)) for q in Q])
+def BAD_nearest_rows_min_distance(Q, W, Y):
+    return _distances(Q, W, Y).min(axis=1)
 
 
-def BAD_nearest_rows_lax_map(Q, Y):
-    return lax.map(lambda q: jnp.argmin(hamming_to_rows(q, Y)), Q)
+def BAD_nearest_rows_argmax(Q, W, Y):
+    return _distances(Q, W, Y).argmax(axis=1)
 
 
-def BAD_nearest_rows_fori(Q, Y):
+def BAD_nearest_rows_axis0(Q, W, Y):
+    return _distances(Q, W, Y).argmin(axis=0)
+
+
+def BAD_nearest_rows_ignores_W(Q, W, Y):
+    """The chapter's all_pairs, weights forgotten."""
+    to_rows = jax.vmap(hamming, in_axes=(None, 0))
+    return jax.vmap(to_rows, in_axes=(0, None))(Q, Y).argmin(axis=1)
+
+
+def BAD_nearest_rows_shared_W(Q, W, Y):
+    """in_axes shares W like Y, so every query uses W[0]... by indexing."""
+    w = W[0]
+    return jax.vmap(lambda q: jnp.argmin(jnp.sum(w * (q != Y), axis=1)))(Q)
+
+
+def BAD_nearest_rows_hard_coded(Q, W, Y):
+    """Reshapes with the sizes of the first example, 3 queries of 10 rows."""
+    d = (W[:, None, :] * (Q[:, None, :] != Y[None])).sum(-1)
+    return d.reshape(3, 10).argmin(axis=1)
+
+
+def BAD_nearest_rows_python_loop(Q, W, Y):
+    return jnp.stack([jnp.argmin(jnp.sum(w * (q != Y), axis=1))
+                      for q, w in zip(Q, W)])
+
+
+def BAD_nearest_rows_lax_map(Q, W, Y):
+    return lax.map(lambda qw: jnp.argmin(jnp.sum(qw[1] * (qw[0] != Y),
+                                                 axis=1)), (Q, W))
+
+
+def BAD_nearest_rows_fori(Q, W, Y):
     def body(i, out):
-        return out.at[i].set(jnp.argmin(hamming_to_rows(Q[i], Y)))
+        return out.at[i].set(jnp.argmin(jnp.sum(W[i] * (Q[i] != Y), axis=1)))
 
     return lax.fori_loop(0, Q.shape[0], body,
                          jnp.zeros(Q.shape[0], jnp.int32))
 
 
-def BAD_nearest_rows_last_tie(Q, Y):
-    d = _distances(Q, Y)[:, ::-1]
+def BAD_nearest_rows_last_tie(Q, W, Y):
+    d = _distances(Q, W, Y)[:, ::-1]
     return Y.shape[0] - 1 - d.argmin(axis=1)
 
 
-def BAD_nearest_rows_numpy(Q, Y):
-    return jax.vmap(lambda q: np.argmin(np.asarray(hamming_to_rows(q, Y))))(Q)
+def BAD_nearest_rows_numpy(Q, W, Y):
+    return jax.vmap(lambda q, w: np.argmin(
+        np.asarray(jnp.sum(w * (q != Y), axis=1))))(Q, W)
 
 
-def BAD_nearest_rows_in_axes(Q, Y):
-    return jax.vmap(lambda q, Y: jnp.argmin(hamming_to_rows(q, Y)))(Q, Y)
+def BAD_nearest_rows_in_axes(Q, W, Y):
+    return jax.vmap(lambda q, w, Y: jnp.argmin(jnp.sum(w * (q != Y), 1)))(
+        Q, W, Y)
 
 
-def BAD_nearest_rows_similarity(Q, Y):
-    return (Q[:, None, :] == Y[None]).sum(-1).argmin(axis=1)
+def BAD_nearest_rows_similarity(Q, W, Y):
+    return (W[:, None, :] * (Q[:, None, :] == Y[None])).sum(-1).argmin(1)
 
 
-def BAD_nearest_rows_stub(Q, Y):
+def BAD_nearest_rows_stub(Q, W, Y):
     ...  # your code here
 
 
-def BAD_nearest_rows_forgot_return(Q, Y):
-    nearest = jax.vmap(lambda q: jnp.argmin(hamming_to_rows(q, Y)))(Q)  # noqa: F841
+def BAD_nearest_rows_forgot_return(Q, W, Y):
+    nearest = _distances(Q, W, Y).argmin(axis=1)  # noqa: F841
 
 
-def BAD_nearest_rows_ignores_Q(Q, Y):
+def BAD_nearest_rows_ignores_Q(Q, W, Y):
     """The nearest row to the first row of Q, for every row."""
-    return jnp.full(Q.shape[0], jnp.argmin(hamming_to_rows(Q[0], Y)))
+    return jnp.full(Q.shape[0], jnp.argmin(jnp.sum(W[0] * (Q[0] != Y), 1)))
 
 
-def BAD_nearest_rows_forever(Q, Y):
+def BAD_nearest_rows_forever(Q, W, Y):
     """Searches Y with a while_loop whose index never moves on."""
-    def nearest(q):
+    def nearest(q, w):
         def body(state):
             j, best, best_d = state
-            d = hamming(q, Y[j])
+            d = jnp.sum(w * (q != Y[j]))
             return (j, jnp.where(d < best_d, j, best),
                     jnp.minimum(d, best_d))
 
         return lax.while_loop(lambda s: s[0] < Y.shape[0], body,
-                              (0, 0, Y.shape[1] + 1))[1]
+                              (0, 0, jnp.sum(w) + 1))[1]
 
-    return jax.vmap(nearest)(Q)
+    return jax.vmap(nearest)(Q, W)
 
 
 # ------------------------------------------------------------ vmap-ex2
@@ -181,6 +223,22 @@ def BAD_clip_per_array(params, X, Y, max_norm):
         norm = jnp.sqrt(jnp.sum(g.reshape(g.shape[0], -1) ** 2, axis=1))
         out.append(_scale(g, jnp.minimum(1.0, max_norm / norm)).mean(0))
     return tuple(out)
+
+
+def BAD_clip_sum_of_norms(params, X, Y, max_norm):
+    """The norm of the whole gradient taken as the sum of the four
+    arrays' norms."""
+    grads = _grads(params, X, Y)
+    n = X.shape[0]
+    norm = sum(jnp.linalg.norm(g.reshape(n, -1), axis=1) for g in grads)
+    factor = jnp.minimum(1.0, max_norm / norm)
+    return tuple(_scale(g, factor).mean(axis=0) for g in grads)
+
+
+def BAD_clip_elementwise(params, X, Y, max_norm):
+    """jnp.clip on every entry of every example's gradient."""
+    return tuple(jnp.clip(g, -max_norm, max_norm).mean(axis=0)
+                 for g in _grads(params, X, Y))
 
 
 def BAD_clip_always_scale(params, X, Y, max_norm):

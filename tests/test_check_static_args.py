@@ -26,13 +26,16 @@ CATALOGUE = {
         "BAD_moving_average_all_static": (FAIL, "marked x static",
                                           "hashable"),
         "BAD_moving_average_numpy": (FAIL, *NUMPY),
-        "BAD_moving_average_same": (FAIL, "expected (8,), got (10,)"),
+        "BAD_moving_average_same": (FAIL, "expected 8 entries, got 10",
+                                    "len(x) - window + 1"),
+        "BAD_moving_average_one_short": (FAIL, "expected 8 entries, got 7",
+                                         "len(x) - window + 1"),
         "BAD_moving_average_off_by_one": (FAIL, "Wrong values"),
         "BAD_moving_average_sum": (FAIL, "Wrong values"),
         "BAD_moving_average_python_loop": (FAIL, "loops over the positions",
                                            "grows with len(x)"),
         "BAD_moving_average_hard_coded": (FAIL, "window = 1",
-                                          "expected (10,), got (8,)"),
+                                          "expected 10 entries, got 8"),
         "BAD_moving_average_ignores_x": (FAIL, "Wrong values",
                                          "jax.random.normal"),
         "BAD_moving_average_forever": (FAIL, "still running after",
@@ -64,3 +67,21 @@ CATALOGUE = {
 
 (test_catalogue, test_catalogue_covers_every_exercise,
  test_catalogue_lists_every_attempt) = catalogue_tests(CATALOGUE, vars(S))
+
+
+def test_padded_fibonacci_fails_when_traced_more_than_once(monkeypatch):
+    """the success message's "1 trace" is asserted: a second trace (here
+    faked by the counter) fails with a hint"""
+    from py4eng_jax import _tracing, check
+    from py4eng_jax.check import _static_args
+
+    def counting_twice(fn):
+        counted = _tracing.count_traces(fn)
+        counted.traces = 1  # as if it had been traced once before
+        return counted
+
+    monkeypatch.setattr(_static_args, "count_traces", counting_twice)
+    feedback = check.padded_fibonacci(S.OK_padded_fibonacci_scan)
+    assert feedback.status == FAIL, feedback.message
+    assert "traced 2 times" in feedback.message
+    assert "Keep n traced" in feedback.message

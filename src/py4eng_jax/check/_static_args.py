@@ -52,6 +52,13 @@ def moving_average(fn) -> str:
     for shown, x, window in cases:
         out = call(fn, x, window, overrides=_WINDOW_OVERRIDES)
         got = require_array(out, "the moving average")
+        want = len(x) - window + 1
+        if got.ndim == 1 and got.shape != (want,):
+            raise fail(
+                f"Wrong length for the moving average: expected {want} "
+                f"entries, got {got.shape[0]}, for {shown}. Only the "
+                f"windows that fit entirely in x count, so the result "
+                f"must have len(x) - window + 1 entries")
         same_values(got, moving_average_expected(x, window),
                     what="the moving average", shown=shown)
     if not (hasattr(fn, "lower") and hasattr(fn, "trace")):
@@ -128,6 +135,11 @@ def padded_fibonacci(fn) -> str:
         same_values(require_array(out, "the terms"),
                     padded_fibonacci_expected(n, size),
                     what="the terms", shown=shown)
-    return (f"Correct: one compiled program ({counted.traces} trace) gives "
-            f"the padded terms for all {count_word(len(PADDED_NS))} values "
-            f"of n.")
+    if counted.traces != 1:
+        raise fail(
+            f"Under jax.jit with size static, your function was traced "
+            f"{counted.traces} times for the {count_word(len(PADDED_NS))} "
+            f"values of n: each new trace is a new compilation. Keep n "
+            f"traced, and let nothing but size decide the program.")
+    return (f"Correct: one compiled program (1 trace) gives the padded "
+            f"terms for all {count_word(len(PADDED_NS))} values of n.")

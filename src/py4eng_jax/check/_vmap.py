@@ -37,31 +37,71 @@ def _integers(seed: int, shape: tuple, maxval: int) -> jax.Array:
     return jnp.asarray(rng.integers(1, maxval, size=shape).astype(np.int32))
 
 
-# -- Exercise 1: the nearest row --------------------------------------------
+# -- Exercise 1: the nearest row, each query with its own weights ----------
 
 _SHOWN_Q = [[1, 2, 3, 4, 1], [4, 4, 4, 4, 4], [2, 1, 2, 1, 2]]
+_SHOWN_W = [[2, 1, 1, 1, 3], [3, 1, 1, 1, 1], [1, 2, 3, 2, 1]]
 
 
-def _nearest_expected(Q, Y) -> np.ndarray:
-    """Index of the nearest row of Y for each row of Q, by plain loops."""
-    Q, Y = np.asarray(Q), np.asarray(Y)
-    return np.array([int(np.argmin([(q != y).sum() for y in Y]))
-                     for q in Q])
+def _weighted(Q, W, Y, *, agree: bool = False) -> np.ndarray:
+    """The (m, n) weighted distances: W[i] summed where Q[i] and Y[j]
+    differ (or agree, for the mistake), by NumPy broadcasting."""
+    Q, W, Y = np.asarray(Q), np.asarray(W), np.asarray(Y)
+    mask = (Q[:, None, :] == Y[None]) if agree else (Q[:, None, :] != Y[None])
+    return (W[:, None, :] * mask).sum(axis=-1)
+
+
+def _nearest_expected(Q, W, Y) -> np.ndarray:
+    """Index of the nearest row of Y for each query, by plain loops."""
+    Q, W, Y = np.asarray(Q), np.asarray(W), np.asarray(Y)
+    return np.array([int(np.argmin([(w * (q != y)).sum() for y in Y]))
+                     for q, w in zip(Q, W)])
+
+
+def _nearest_mistakes(Q, W, Y) -> dict[str, np.ndarray]:
+    """What common wrong answers return, by the hint they deserve."""
+    D = _weighted(Q, W, Y)
+    n = D.shape[1]
+    plain = (np.asarray(Q)[:, None, :] != np.asarray(Y)[None]).sum(-1)
+    first = _weighted(Q, np.broadcast_to(np.asarray(W)[0], np.shape(W)), Y)
+    return {
+        "ignores the weights W: it finds the nearest row in plain Hamming "
+        "distance": plain.argmin(axis=1),
+        "uses the first row of W for every query; each query has its own "
+        "row of weights, so W is mapped together with Q": first.argmin(1),
+        "returns the smallest distances, not the indices of the rows: "
+        "these look like distances, take argmin": D.min(axis=1),
+        "finds the farthest row: the nearest is where the weights of the "
+        "positions where q and y differ add up to the least (argmin, not "
+        "argmax; not the weights where q and y agree)": D.argmax(axis=1),
+        "finds the farthest row: the nearest is where the weights of the "
+        "positions where q and y differ add up to the least (not the "
+        "weights where q and y agree)":
+            _weighted(Q, W, Y, agree=True).argmin(1),
+        "takes the last of the nearest rows on a tie; take the first":
+            n - 1 - D[:, ::-1].argmin(axis=1),
+    }
 
 
 def _nearest_cases():
     Y = jax.random.randint(jax.random.key(4), (10, 5), 1, 5)  # the chapter's
-    yield f"Q = {_SHOWN_Q} and the chapter's Y", jnp.array(_SHOWN_Q), Y
-    yield ("a random Q of shape (6, 8) and Y of shape (12, 8), values "
-           "from 1 to 3", _integers(6, (6, 8), 4), _integers(7, (12, 8), 4))
+    yield (f"Q = {_SHOWN_Q}, W = {_SHOWN_W} and the chapter's Y",
+           jnp.array(_SHOWN_Q), jnp.array(_SHOWN_W), Y)
+    yield ("a random Q and W of shape (6, 8) and Y of shape (12, 8), "
+           "values from 1 to 3", _integers(6, (6, 8), 4),
+           _integers(5, (6, 8), 4), _integers(7, (12, 8), 4))
+    yield ("a random Q and W of shape (4, 3) and Y of shape (7, 3), "
+           "values from 1 to 2", _integers(1, (4, 3), 3),
+           _integers(2, (4, 3), 4), _integers(3, (7, 3), 3))
 
 
 @checker("nearest_rows")
 def nearest_rows(fn) -> str:
-    """Check ``nearest_rows(Q, Y)``: each row of Q's nearest row of Y."""
+    """Check ``nearest_rows(Q, W, Y)``: each row of Q's nearest row of Y
+    in the distance weighted by the matching row of W."""
     cases = list(_nearest_cases())
-    for shown, Q, Y in cases:
-        got = require_array(answer(fn, Q, Y), "the indices")
+    for shown, Q, W, Y in cases:
+        got = require_array(answer(fn, Q, W, Y), "the indices")
         m, n = Q.shape[0], Y.shape[0]
         if got.shape == (m, n):
             raise fail(
@@ -69,13 +109,21 @@ def nearest_rows(fn) -> str:
                 f"{got.shape}, for {shown}. That looks like the matrix of "
                 f"distances; the nearest row is where a row of it is "
                 f"smallest (argmin along the last axis).")
-        same_values(got, _nearest_expected(Q, Y), what="the indices",
-                    shown=shown)
-    jittable(fn, Q, Y)
+        expected = _nearest_expected(Q, W, Y)
+        if got.shape == expected.shape and not np.array_equal(
+                np.asarray(got), expected):
+            for hint, wrong in _nearest_mistakes(Q, W, Y).items():
+                if (np.array_equal(np.asarray(got), wrong)
+                        and not np.array_equal(wrong, expected)):
+                    raise fail(f"Your function {hint}. Seen for {shown}")
+        same_values(got, expected, what="the indices", shown=shown)
+    jittable(fn, Q, W, Y)
     require_vectorized(
-        fn, (_integers(8, (2, 6), 4), _integers(9, (3, 6), 4)),
-        (_integers(8, (4, 6), 4), _integers(9, (6, 6), 4)),
-        rows="rows of Q and Y", one="one row")
+        fn, (_integers(8, (2, 6), 4), _integers(10, (2, 6), 4),
+             _integers(9, (3, 6), 4)),
+        (_integers(8, (4, 6), 4), _integers(10, (4, 6), 4),
+         _integers(9, (6, 6), 4)),
+        rows="rows of Q, W and Y", one="one row")
     return (f"Correct: your function finds the nearest rows for "
             f"{count_word(len(cases))} inputs, works under jax.jit and is "
             f"vectorized.")
@@ -129,11 +177,25 @@ def _mistakes(params, X, Y, max_norm: float) -> dict[str, list]:
     """What common wrong answers return, by the hint they deserve."""
     grads = _per_example(params, X, Y)
     n = grads[0].shape[0]
+    with np.errstate(divide="ignore", invalid="ignore"):  # a zero gradient
+        return _mistaken(grads, n, max_norm)
+
+
+def _mistaken(grads, n: int, max_norm: float) -> dict[str, list]:
     norms = _norms(grads)
     mean = [g.mean(axis=0) for g in grads]
     mean_norm = np.sqrt(sum((m ** 2).sum() for m in mean))
     right = _scaled_mean(grads, np.minimum(1.0, max_norm / norms))
+    summed = sum(np.sqrt((g.reshape(n, -1) ** 2).sum(axis=1))
+                 for g in grads)
     return {
+        "adds up the norms of the four arrays; the norm of the whole "
+        "gradient is the square root of the sum of all its squared "
+        "entries": _scaled_mean(grads, np.minimum(1.0, max_norm / summed)),
+        "clips each entry of the gradient to [-max_norm, max_norm] (as "
+        "jnp.clip does); clipping scales an example's whole gradient by "
+        "one factor, so that its norm is at most max_norm":
+            [np.clip(g, -max_norm, max_norm).mean(axis=0) for g in grads],
         "ignores max_norm: it returns the plain mean of the gradients, "
         "with no example clipped": mean,
         "clips the mean gradient; clip each example's gradient first, "
