@@ -353,3 +353,40 @@ def BAD_blocks_final_array(step, x0, n, block):
     one_block = jax.checkpoint(lambda x, _: (_scan_steps(step, x, block),
                                              None))
     return lax.scan(one_block, x0, length=n // block)[0]
+
+
+def BAD_damped_t_carried(f, x0, tol=1e-5):
+    """t is carried from step to step: each search starts where the last
+    one ended, not from t = 1."""
+    df = jax.grad(f)
+
+    def step(state):
+        x, t, steps = state
+        fx = jnp.abs(f(x))
+        d = f(x) / df(x)
+        t = lax.while_loop(lambda t: jnp.abs(f(x - t * d)) >= fx,
+                           lambda t: t / 2, t)
+        return x - t * d, t, steps + 1
+
+    x, _, steps = lax.while_loop(lambda s: jnp.abs(f(s[0])) >= tol, step,
+                                 (jnp.float32(x0), jnp.float32(1.0),
+                                  jnp.int32(0)))
+    return x, steps
+
+
+def BAD_blocks_while_blocks(step, x0, n, block):
+    """A while_loop over the blocks: right values, but no gradient."""
+    def one_block(c):
+        i, x = c
+        return i + 1, jax.checkpoint(lambda x: _scan_steps(step, x, block))(x)
+
+    return lax.while_loop(lambda c: c[0] < n // block, one_block,
+                          (0, x0))[1].sum()
+
+
+def BAD_blocks_swapped(step, x0, n, block):
+    """block blocks of n // block steps: the two lengths swapped."""
+    def one_block(x, _):
+        return _scan_steps(step, x, n // block), None
+
+    return lax.scan(jax.checkpoint(one_block), x0, length=block)[0].sum()

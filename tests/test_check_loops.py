@@ -35,6 +35,8 @@ CATALOGUE = {
         "BAD_damped_fixed_steps": (FAIL, "not a lax.while_loop",
                                    "fixed number of steps"),
         "BAD_damped_root_only": (FAIL, "a pair (x, steps)"),
+        "BAD_damped_t_carried": (FAIL, "Wrong number of steps",
+                                 "from t = 1"),
     }),
     "loops-ex2": ("sum_after", {
         "OK_blocks_fori": (PASS, "blocks of 20", "about 400"),
@@ -58,6 +60,10 @@ CATALOGUE = {
         "BAD_blocks_forever": (FAIL, "still running after",
                                "never turned false"),
         "BAD_blocks_final_array": (FAIL, "one number", "shape (5,)"),
+        "BAD_blocks_while_blocks": (FAIL, "lax.while_loop",
+                                    "reverse mode does not go through",
+                                    "Python-number bounds"),
+        "BAD_blocks_swapped": (FAIL, "n = 12", "swapped"),
     }),
 }
 

@@ -7,7 +7,7 @@ answer, so the notebook keeps running. One module per chapter.
 """
 
 from ._autodiff import xor_accuracy, xor_grad_w2, xor_input_gradient
-from ._benchmarking import escape_count_while, honest_times
+from ._benchmarking import escape_point, honest_times
 from ._debugging import divides_by_zero, fit_fast
 from ._derivatives import curvature_step, hvp
 from ._fitting import dxT_dk, profile_loss
@@ -29,7 +29,7 @@ __all__ = [
     # autodiff
     "xor_accuracy", "xor_grad_w2", "xor_input_gradient",
     # benchmarking
-    "honest_times", "escape_count_while",
+    "honest_times", "escape_point",
     # debugging
     "divides_by_zero", "fit_fast",
     # derivatives

@@ -18,6 +18,7 @@ from ._framework import (
     explain,
     fail,
     jittable,
+    primitives,
     program_size,
     require_array,
     same_values,
@@ -163,7 +164,7 @@ def damped_newton(fn) -> str:
             f"Wrong number of steps for {shown}: expected {want_steps}, got "
             f"{steps}. Each step tries t = 1, 1/2, 1/4, ... and takes the "
             f"first for which |f(x - t d)| < |f(x)|; count one step per "
-            f"update of x.")
+            f"update of x, and start every step's search from t = 1.")
 
     shown, f, x0, tol = _NEWTON_CASES[1]
     out = jittable(
@@ -175,7 +176,8 @@ def damped_newton(fn) -> str:
     if abs(x - want_x) > 1e-3 or steps != want_steps:
         raise fail(f"Under jax.jit your function returns x = {x:.4g} after "
                    f"{steps} steps for {shown}; expected {want_x:.3g} "
-                   f"after {want_steps}.")
+                   f"after {want_steps}: start every step's search from "
+                   f"t = 1.")
     jaxpr = jax.make_jaxpr(lambda x0: fn(f, x0))(jnp.float32(x0))
     if _outer_loops(jaxpr.jaxpr) != {"while"}:
         raise fail(
@@ -256,9 +258,25 @@ def _scan_nest(jaxpr, depth=0) -> list[tuple[int, int]]:
 def _blocks_problem(fn, n: int, block: int) -> str | None:
     """What is wrong with the loops of ``fn`` for (n, block), or None:
     the exercise asks for n // block blocks of block steps."""
-    nest = _scan_nest(jax.make_jaxpr(
-        lambda x: fn(_four_sines, x, n, block))(jnp.zeros(3)).jaxpr)
+    jaxpr = jax.make_jaxpr(
+        lambda x: fn(_four_sines, x, n, block))(jnp.zeros(3)).jaxpr
+    if "while" in primitives(jaxpr):
+        return ("Your function loops with a lax.while_loop (a fori_loop "
+                "whose bounds are traced becomes one too), and reverse mode "
+                "does not go through a while_loop: jax.grad of it fails. "
+                "Loop with lax.scan, or lax.fori_loop with Python-number "
+                "bounds.")
+    nest = _scan_nest(jaxpr)
     lengths = {length for _, length in nest}
+    if n // block != block and any(
+            (d, block) in nest and (d + 1, n // block) in nest
+            for d, _ in nest) and not any(
+            (d, n // block) in nest and (d + 1, block) in nest
+            for d, _ in nest):
+        return (f"For n = {n} and block = {block} your outer loop runs "
+                f"{block} times and the inner one {n // block}: swapped. "
+                f"The exercise asks for n // block = {n // block} blocks "
+                f"outside, each a loop over its {block} steps inside.")
     if n // block in lengths and block not in lengths:
         return (f"For n = {n} and block = {block} your function loops over "
                 f"the {n // block} blocks with lax, but not over the "
@@ -272,7 +290,8 @@ def _blocks_problem(fn, n: int, block: int) -> str | None:
                 f"runs {' or '.join(map(str, outer)) or 'a fixed number of'} "
                 f"times, not n // block = {n // block}. Check that your "
                 f"function uses its argument n.")
-    if not ({n // block, block} <= lengths and nested):
+    if not any((d, n // block) in nest and (d + 1, block) in nest
+               for d, _ in nest):
         return (f"For n = {n} and block = {block} your loops have lengths "
                 f"{sorted(lengths) or 'none'}; the exercise asks for "
                 f"{n // block} blocks of {block} steps: a loop over the "
@@ -312,7 +331,8 @@ def sum_after(fn) -> str:
             f"(or lax.fori_loop), whose body is traced once.")
 
 
-    for n, block in ((12, 4), (_N, _BLOCK)):
+    # (12, 4) and (30, 6) tell n // block from block: (400, 20) does not.
+    for n, block in ((12, 4), (30, 6), (_N, _BLOCK)):
         problem = _blocks_problem(fn, n, block)
         if problem:
             raise fail(problem)
