@@ -39,7 +39,7 @@ CATALOGUE = {
         "BAD_profile_every_step": (FAIL, "one per RK4 step",
                                    "one every 10 steps"),
         "BAD_profile_at_guess": (FAIL, "loss at the starting guess"),
-        "BAD_profile_ignores_c": (FAIL, "c = 0.3",
+        "BAD_profile_ignores_c": (FAIL, "c = 0.6",
                                   "ignores its argument c"),
         "BAD_profile_params": (FAIL, "shape (2,)", "fitted parameters"),
         "BAD_profile_residuals": (FAIL, "shape (101,)", "the residuals"),
