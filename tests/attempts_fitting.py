@@ -70,6 +70,25 @@ def BAD_profile_sum_of_squares(c, t, x_meas):
     return 2 * BOOK_profile(c, t, x_meas)
 
 
+def BAD_profile_mean(c, t, x_meas):
+    """half the mean of the squared residuals, not half their sum"""
+    fit = levenberg_marquardt(_res, jnp.array([3.0, 0.8]), (c, t, x_meas))
+    return jnp.mean(fit.residual ** 2) / 2
+
+
+def _res_every_step(p, c, t, x_meas):
+    y0 = jnp.stack([p[1], jnp.zeros_like(p[1])])
+    ys = rk4_solve(msd_rhs, y0, 0.0, (t[1] - t[0]) / 10,
+                   10 * (len(t) - 1), (p[0], c))     # every=10 forgotten
+    return ys[:, 0] - x_meas
+
+
+def BAD_profile_every_step(c, t, x_meas):
+    """every=10 left out: one position per RK4 step"""
+    return levenberg_marquardt(_res_every_step, jnp.array([3.0, 0.8]),
+                               (c, t, x_meas)).cost
+
+
 def BAD_profile_c_free(c, t, x_meas):
     """all three parameters fitted: c is not held"""
     def residuals(theta, t, x_meas):
@@ -145,109 +164,174 @@ def BAD_profile_forever(c, t, x_meas):
 # ------------------------------------------------------------- fitting-ex2
 
 
-def _x_final(theta, T, h=0.01, steps=None):
-    k, c, x0 = theta
-    n = round(T / h) if steps is None else steps
-    y0 = jnp.stack([x0, jnp.zeros_like(x0)])
-    return rk4_solve(msd_rhs, y0, 0.0, T / n, n,
-                                (k, c))[-1]
+def _res_v0(theta, v0, t, x_meas):
+    y0 = jnp.stack([theta[2], v0])
+    ys = rk4_solve(msd_rhs, y0, 0.0, (t[1] - t[0]) / 10,
+                   10 * (len(t) - 1), (theta[0], theta[1]), every=10)
+    return ys[:, 0] - x_meas
 
 
-def _correct_dxT_dk(theta, T):
-    k, c, x0 = theta
-    n = round(T / 0.01)
-
-    def x_final(k):
-        y0 = jnp.stack([x0, jnp.zeros_like(x0)])
-        return rk4_solve(msd_rhs, y0, 0.0, T / n, n,
-                                    (k, c))[-1, 0]
-
-    return jax.grad(x_final)(k)
+def _start(t):
+    """the chapter's theta_guess, in t's dtype"""
+    return jnp.array([3.0, 1.0, 0.8], t.dtype)
 
 
-def OK_dx_jacfwd_entry(theta, T):
-    return jax.jacfwd(_x_final)(theta, T)[0, 0]
+def _loss_v0(theta, v0, t, x_meas):
+    r = _res_v0(theta, v0, t, x_meas)
+    return r @ r / 2
 
 
-def OK_dx_jvp(theta, T):
-    direction = jnp.zeros_like(theta).at[0].set(1.0)
-    return jax.jvp(lambda th: _x_final(th, T)[0], (theta,), (direction,))[1]
+def _fit_v0(t, x_meas, v0=0.0):
+    return levenberg_marquardt(_res_v0, _start(t),
+                               (jnp.asarray(v0, t.dtype), t, x_meas))
 
 
-def OK_dx_grad_of_theta(theta, T):
-    return jax.grad(lambda th: _x_final(th, T)[0])(theta)[0]
+def _implicit(theta, t, x_meas):
+    """-H^-1 d(grad)/d v0, all three parameters"""
+    v0 = jnp.zeros((), t.dtype)
+    H = jax.hessian(_loss_v0)(theta, v0, t, x_meas)
+    mixed = jax.jacfwd(jax.grad(_loss_v0), argnums=1)(theta, v0, t, x_meas)
+    return -jnp.linalg.solve(H, mixed)
 
 
-def BAD_dx_wrt_c(theta, T):
-    return jax.grad(lambda th: _x_final(th, T)[0])(theta)[1]
+def BOOK_dc(t, x_meas):
+    return _implicit(_fit_v0(t, x_meas).params, t, x_meas)[1]
 
 
-def BAD_dx_wrt_x0(theta, T):
-    return jax.grad(lambda th: _x_final(th, T)[0])(theta)[2]
+def OK_dc_custom_root(t, x_meas):
+    """lax.custom_root around the fit, then jax.grad in reverse mode"""
+    def fitted_c(v0):
+        grad_loss = lambda th: jax.grad(_loss_v0)(th, v0, t, x_meas)  # noqa: E731
+
+        def solve(_, start):
+            return levenberg_marquardt(_res_v0, start,
+                                       (v0, t, x_meas)).params
+
+        def tangent_solve(g, y):
+            return jnp.linalg.solve(jax.jacfwd(g)(y), y)
+
+        return lax.custom_root(grad_loss, _start(t), solve, tangent_solve)[1]
+
+    return jax.grad(fitted_c)(jnp.zeros((), t.dtype))
 
 
-def BAD_dx_velocity(theta, T):
-    return jax.grad(lambda th: _x_final(th, T)[1])(theta)[0]
+def OK_dc_gauss_newton(t, x_meas):
+    """Gauss-Newton: -(J^T J)^-1 J^T dr/dv0, the residual terms left out"""
+    fit = _fit_v0(t, x_meas)
+    dr = jax.jacfwd(_res_v0, argnums=1)(fit.params, jnp.zeros((), t.dtype),
+                                         t, x_meas)
+    return -jnp.linalg.solve(fit.jac.T @ fit.jac, fit.jac.T @ dr)[1]
 
 
-def BAD_dx_int_steps(theta, T):
-    n = int(T / 0.01)            # 2.3 / 0.01 = 229.99999999999997
-    return jax.grad(lambda th: _x_final(th, n * 0.01, steps=n)[0])(theta)[0]
+def OK_dc_refits(t, x_meas):
+    """a central difference of two refits"""
+    h = 1e-4
+    return (_fit_v0(t, x_meas, h).params[1]
+            - _fit_v0(t, x_meas, -h).params[1]) / (2 * h)
 
 
-def BAD_dx_whole_gradient(theta, T):
-    return jax.grad(lambda th: _x_final(th, T)[0])(theta)
+def OK_dc_forward_through_loop(t, x_meas):
+    """forward mode through the while_loop of the fit"""
+    return jax.jacfwd(lambda v0: _fit_v0(t, x_meas, v0).params[1])(
+        jnp.zeros((), t.dtype))
 
 
-def BAD_dx_final_state(theta, T):
-    return jax.jacfwd(_x_final)(theta, T)[:, 0]
+def BAD_dc_stub(t, x_meas):
+    raise NotImplementedError
 
 
-def BAD_dx_forward_difference(theta, T):
-    h = 1e-3
-    up = theta.at[0].add(h)
-    return (_x_final(up, T)[0] - _x_final(theta, T)[0]) / h
+def BAD_dc_sign(t, x_meas):
+    """+H^-1 (d grad / d v0): the minus sign lost"""
+    return -BOOK_dc(t, x_meas)
 
 
-def BAD_dx_coarse_step(theta, T):
-    return jax.grad(lambda th: _x_final(th, T, h=0.1)[0])(theta)[0]
+def BAD_dc_stiffness(t, x_meas):
+    """theta[0], the stiffness"""
+    return _implicit(_fit_v0(t, x_meas).params, t, x_meas)[0]
 
 
-def BAD_dx_list(theta, T):
-    return [_correct_dxT_dk(theta, T)]
+def BAD_dc_all_three(t, x_meas):
+    return _implicit(_fit_v0(t, x_meas).params, t, x_meas)
 
 
-def BAD_dx_float_k(theta, T):
-    def x_final(k):
-        return _x_final(jnp.stack([float(k), theta[1], theta[2]]), T)[0]
-
-    return jax.grad(x_final)(theta[0])
+def BAD_dc_at_guess(t, x_meas):
+    """the implicit formula at the starting guess: never fitted"""
+    return _implicit(_start(t), t, x_meas)[1]
 
 
-def BAD_dx_python_forever(theta, T):
-    n, now = 0, 0.0
-    while now != T:              # 0.01 added up never lands on T exactly
-        now += 0.01
-        n += 1
-    return jax.grad(lambda th: _x_final(th, T, steps=n)[0])(theta)[0]
+def BAD_dc_loss_derivative(t, x_meas):
+    """d(loss at the fit)/d v0 instead of d(fitted c)/d v0"""
+    fit = _fit_v0(t, x_meas)
+    return jax.grad(_loss_v0, argnums=1)(fit.params, jnp.zeros((), t.dtype),
+                                         t, x_meas)
 
 
-def BAD_dx_central_difference(theta, T):
-    """a central difference, as the chapter's check: close, not exact"""
-    h = 1e-5
-    up, down = theta.at[0].add(h), theta.at[0].add(-h)
-    return (_x_final(up, T)[0] - _x_final(down, T)[0]) / (2 * h)
+def _res_rest(theta, v0, t, x_meas):
+    """v0 accepted, never used: released from rest whatever v0"""
+    return _res_v0(theta, 0.0 * t[0], t, x_meas)
 
 
-def BAD_dx_no_return(theta, T):
-    """the derivative computed, not returned"""
-    d = _correct_dxT_dk(theta, T)  # noqa: F841
+def BAD_dc_v0_ignored(t, x_meas):
+    """v0 an argument of the residuals, but never used"""
+    fit = levenberg_marquardt(_res_rest, _start(t),
+                              (jnp.zeros((), t.dtype), t, x_meas))
+    return jax.jacfwd(lambda v0: levenberg_marquardt(
+        _res_rest, fit.params, (v0, t, x_meas)).params[1])(
+        jnp.zeros((), t.dtype))
 
 
-def BAD_dx_fixed_time(theta, T):
-    """T = 5.0 from the statement, whatever T is"""
-    return _correct_dxT_dk(theta, 5.0)
+def _res_chapter_steps(theta, v0, t, x_meas):
+    y0 = jnp.stack([theta[2], v0])
+    ys = rk4_solve(msd_rhs, y0, 0.0, 0.01, 1000, (theta[0], theta[1]),
+                   every=10)
+    return ys[:, 0] - x_meas
 
 
-def BAD_dx_stub(theta, T):
-    ...
+def BAD_dc_chapter_steps(t, x_meas):
+    """the chapter's 0.01 s and 1000 steps typed in: t ignored"""
+    v0 = jnp.zeros((), t.dtype)
+    theta = levenberg_marquardt(_res_chapter_steps, _start(t),
+                                (v0, t, x_meas)).params
+
+    def loss(th, v):
+        r = _res_chapter_steps(th, v, t, x_meas)
+        return r @ r / 2
+    H = jax.hessian(loss)(theta, v0)
+    mixed = jax.jacfwd(jax.grad(loss), argnums=1)(theta, v0)
+    return -jnp.linalg.solve(H, mixed)[1]
+
+
+def BAD_dc_grad_through_fit(t, x_meas):
+    """jax.grad (reverse mode) straight through the while_loop"""
+    return jax.grad(lambda v0: _fit_v0(t, x_meas, v0).params[1])(
+        jnp.zeros((), t.dtype))
+
+
+def BAD_dc_no_return(t, x_meas):
+    d = BOOK_dc(t, x_meas)  # noqa: F841
+
+
+def BAD_dc_forever(t, x_meas):
+    """a hand-written Newton loop whose test never turns false"""
+    return lax.while_loop(lambda th: jnp.linalg.norm(th) >= 0.0,
+                          lambda th: th - 0.0 * th, _start(t))[1]
+
+
+def BAD_dc_float_v0(t, x_meas):
+    """float() on a traced value inside the residuals"""
+    def res(theta, v0, t, x_meas):
+        y0 = jnp.stack([theta[2], jnp.asarray(float(v0))])
+        ys = rk4_solve(msd_rhs, y0, 0.0, (t[1] - t[0]) / 10,
+                       10 * (len(t) - 1), (theta[0], theta[1]), every=10)
+        return ys[:, 0] - x_meas
+    return jax.jacfwd(lambda v0: levenberg_marquardt(
+        res, _start(t), (v0, t, x_meas)).params[1])(jnp.zeros((), t.dtype))
+
+
+def BAD_dc_python_forever(t, x_meas):
+    """a Python loop stepping v0 until it lands on an exact value"""
+    v0, steps = 0.0, 0
+    while v0 != 1.0:             # 0.1 added up never lands on 1 exactly
+        v0 += 0.1
+        steps += 1
+    return BOOK_dc(t, x_meas)

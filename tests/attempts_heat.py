@@ -204,3 +204,37 @@ def BAD_typed_device_count(u0, r, n_steps, mesh):
     bwd = [((i + 1) % n, i) for i in range(n)]
     return smap(lambda b: lax.fori_loop(
         0, n_steps, lambda _, x: ring(x, fwd, bwd, r), b), mesh)(u0)
+
+
+def BAD_columns_zero_padded(u0, r, n_steps, mesh):
+    """the chapter's halo_step with only `% n` added: the columns are
+    still zero-padded"""
+    def step(band):
+        n = lax.axis_size("rows")
+        above = lax.ppermute(band[-1:], "rows",
+                             perm=[(i, (i + 1) % n) for i in range(n)])
+        below = lax.ppermute(band[:1], "rows",
+                             perm=[((i + 1) % n, i) for i in range(n)])
+        p = jnp.pad(jnp.concatenate([above, band, below]), ((0, 0), (1, 1)))
+        near = p[:-2, 1:-1] + p[2:, 1:-1] + p[1:-1, :-2] + p[1:-1, 2:]
+        return band + r * (near - 4 * band)
+    return smap(lambda b: lax.fori_loop(
+        0, n_steps, lambda _, x: step(x), b), mesh)(u0)
+
+
+def BAD_half_ring(u0, r, n_steps, mesh):
+    """only the `above` permutation closes the ring"""
+    n = mesh.size
+    fwd = [(i, (i + 1) % n) for i in range(n)]
+    bwd = [(i + 1, i) for i in range(n - 1)]
+    return smap(lambda b: lax.fori_loop(
+        0, n_steps, lambda _, x: ring(x, fwd, bwd, r), b), mesh)(u0)
+
+
+def BAD_one_step_short(u0, r, n_steps, mesh):
+    """fori_loop from 1: one step too few"""
+    n = mesh.size
+    fwd = [(i, (i + 1) % n) for i in range(n)]
+    bwd = [(j, i) for i, j in fwd]
+    return smap(lambda b: lax.fori_loop(
+        1, n_steps, lambda _, x: ring(x, fwd, bwd, r), b), mesh)(u0)

@@ -35,8 +35,11 @@ CATALOGUE = {
         "BAD_profile_sum_of_squares": (FAIL, "c = 0.4 and the chapter's",
                                        "half of it"),
         "BAD_profile_c_free": (FAIL, "c free", "Hold c"),
+        "BAD_profile_mean": (FAIL, "a mean, not a sum"),
+        "BAD_profile_every_step": (FAIL, "one per RK4 step",
+                                   "one every 10 steps"),
         "BAD_profile_at_guess": (FAIL, "loss at the starting guess"),
-        "BAD_profile_ignores_c": (FAIL, "c = 0.3",
+        "BAD_profile_ignores_c": (FAIL, "c = 0.6",
                                   "ignores its argument c"),
         "BAD_profile_params": (FAIL, "shape (2,)", "fitted parameters"),
         "BAD_profile_residuals": (FAIL, "shape (101,)", "the residuals"),
@@ -48,30 +51,28 @@ CATALOGUE = {
         "BAD_profile_no_return": NO_RETURN,
         "BAD_profile_forever": (FAIL, "still running"),
     }),
-    "fitting-ex2": ("dxT_dk", {
-        "OK_dx_jacfwd_entry": (PASS, "exact solution"),
-        "BAD_dx_stub": (TODO, "Not attempted"),
-        "OK_dx_jvp": (PASS,),
-        "OK_dx_grad_of_theta": (PASS,),
-        "BAD_dx_wrt_c": (FAIL, "Wrong sensitivity for theta = (4.0, 0.4, "
-                         "1.0), T = 5.0", "with respect to c"),
-        "BAD_dx_wrt_x0": (FAIL, "with respect to x0"),
-        "BAD_dx_velocity": (FAIL, "differentiated the velocity"),
-        "BAD_dx_int_steps": (FAIL, "T = 2.3", "one step too early",
-                             "229.99999999999997"),
-        "BAD_dx_whole_gradient": (FAIL, "shape (3,)", "k component"),
-        "BAD_dx_final_state": (FAIL, "shape (2,)", "ys[-1, 0]"),
-        "BAD_dx_forward_difference": (FAIL, "finite difference",
-                                      "jax.grad"),
-        "BAD_dx_central_difference": (FAIL, "error of a finite difference",
-                                      "differentiate through the "
-                                      "integrator"),
-        "BAD_dx_coarse_step": (FAIL, "steps are 0.1 s long"),
-        "BAD_dx_list": (FAIL, *LIST),
-        "BAD_dx_float_k": (FAIL, "k is traced", "float()"),
-        "BAD_dx_fixed_time": (FAIL, "T = 2.3", "Wrong sensitivity"),
-        "BAD_dx_no_return": NO_RETURN,
-        "BAD_dx_python_forever": (FAIL, "did not return within",
+    "fitting-ex2": ("dc_dv0", {
+        "BOOK_dc": (PASS, "implicit function theorem", "two experiments"),
+        "OK_dc_custom_root": (PASS,),
+        "OK_dc_gauss_newton": (PASS,),
+        "OK_dc_refits": (PASS,),
+        "OK_dc_forward_through_loop": (PASS,),
+        "BAD_dc_stub": (TODO, "Not attempted"),
+        "BAD_dc_sign": (FAIL, "Wrong d c / d v0 for the chapter's",
+                        "wrong sign"),
+        "BAD_dc_stiffness": (FAIL, "fitted stiffness k"),
+        "BAD_dc_all_three": (FAIL, "shape (3,)", "[1]"),
+        "BAD_dc_at_guess": (FAIL, "at the starting guess", "Fit first"),
+        "BAD_dc_loss_derivative": (FAIL, "derivative of the loss",
+                                   "implicit function theorem"),
+        "BAD_dc_v0_ignored": (FAIL, "does v0 enter your model"),
+        "BAD_dc_chapter_steps": (FAIL, "61 times over 6 s", "from t"),
+        "BAD_dc_grad_through_fit": (FAIL, "Reverse mode",
+                                    "implicit function theorem"),
+        "BAD_dc_no_return": NO_RETURN,
+        "BAD_dc_forever": (FAIL, "still running"),
+        "BAD_dc_float_v0": (FAIL, "traced", "float()"),
+        "BAD_dc_python_forever": (FAIL, "did not return within",
                                   "Python loop"),
     }),
 }
@@ -80,7 +81,7 @@ CATALOGUE = {
  test_catalogue_lists_every_attempt) = catalogue_tests(CATALOGUE, A)
 
 CHECKERS = [(check.profile_loss, A.BOOK_profile),
-            (check.dxT_dk, A.OK_dx_jvp)]
+            (check.dc_dv0, A.BOOK_dc)]
 
 
 def test_profile_result_instead_of_function_gets_a_hint():
@@ -91,12 +92,11 @@ def test_profile_result_instead_of_function_gets_a_hint():
                 "check.profile_loss(my_function)")
 
 
-def test_dx_result_instead_of_function_gets_a_hint():
-    """check.dxT_dk(dxT_dk(theta, 5.0)) gets a hint, no traceback"""
-    result = A.OK_dx_jvp(jnp.array([4.0, 0.4, 1.0]), 5.0)
-    feedback = check.dxT_dk(result)
+def test_dc_result_instead_of_function_gets_a_hint():
+    """check.dc_dv0(dc_dv0(t, x_meas)) gets a hint, no traceback"""
+    feedback = check.dc_dv0(jnp.float32(0.1))
     assert feedback.status == "fail"
-    assert_hint(feedback, "without calling it", "check.dxT_dk(")
+    assert_hint(feedback, "without calling it", "check.dc_dv0(")
 
 
 def test_a_function_that_never_returns_is_answered_in_time(monkeypatch):
@@ -109,18 +109,18 @@ def test_a_function_that_never_returns_is_answered_in_time(monkeypatch):
     (tracing, compiling) grows with the machine's load and is not the
     checker's to bound."""
     monkeypatch.delenv(DEADLINE_ENV, raising=False)
-    feedback = check.dxT_dk(A.BAD_dx_python_forever)
+    feedback = check.dc_dv0(A.BAD_dc_python_forever)
     wait = last_wait()
     assert wait.timed_out and wait.deadline_s == 8.0, wait
     assert wait.allowed_s <= wait.idle_s < wait.allowed_s + 2.0, wait
     assert_hint(feedback, "did not return within 8 s", "Python loop")
     assert not any(thread.name == "py4eng-checker" and thread.is_alive()
                    for thread in threading.enumerate())
-    assert check.dxT_dk(A.OK_dx_jvp).passed
+    assert check.dc_dv0(A.OK_dc_gauss_newton).passed
 
 
 @pytest.mark.parametrize("checker,solution", CHECKERS,
-                         ids=["profile_loss", "dxT_dk"])
+                         ids=["profile_loss", "dc_dv0"])
 def test_checks_in_float64_whatever_the_setting(checker, solution):
     """the solution passes with float64 off and on, and the caller's
     setting is left as it was"""
@@ -142,3 +142,12 @@ def test_profile_losses_stored_in_the_checker_are_those_of_a_fit(index):
     from py4eng_jax.check import _fitting as F
     assert np.allclose(F.profile_reference(index),
                        F._PROFILE_LOSSES[index], rtol=1e-9, atol=0)
+
+
+@pytest.mark.parametrize("index", [0, 1])
+def test_dc_dv0_table_stored_in_the_checker_is_that_of_a_fit(index):
+    """the checker's stored derivatives are what a float64 fit and the
+    implicit function theorem give"""
+    from py4eng_jax.check import _fitting as F
+    assert np.allclose(F.dc_dv0_reference(index), F._DC_TABLE[index],
+                       rtol=1e-7, atol=1e-12)

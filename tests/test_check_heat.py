@@ -47,6 +47,25 @@ def OK_roll_both_axes(u, r):
     return u + r * (near - 4.0 * u)
 
 
+def BAD_flattened_roll(u, r):
+    near = (jnp.roll(u, 1) + jnp.roll(u, -1) + jnp.roll(u, u.shape[1])
+            + jnp.roll(u, -u.shape[1]))
+    return u + r * (near - 4 * u)
+
+
+def BAD_columns_padded(u, r):
+    p = jnp.pad(u, ((0, 0), (1, 1)))
+    near = (jnp.roll(u, 1, axis=0) + jnp.roll(u, -1, axis=0) + p[:, :-2]
+            + p[:, 2:])
+    return u + r * (near - 4 * u)
+
+
+def BAD_diagonal(u, r):
+    near = sum(jnp.roll(u, (a, b), axis=(0, 1))
+               for a in (1, -1) for b in (1, -1))
+    return u + r * (near - 4 * u)
+
+
 def BAD_stub(u, r):
     ...
 
@@ -150,6 +169,9 @@ CATALOGUE = {"heat-ex1": ("periodic_step", {
     "OK_concatenate": (PASS, "periodic boundaries"),
     "OK_roll_both_axes": (PASS, "periodic boundaries"),
     "BAD_stub": (TODO, "Not attempted yet"),
+    "BAD_flattened_roll": (FAIL, "rolls the flattened array"),
+    "BAD_columns_padded": (FAIL, "wraps the rows but holds the columns"),
+    "BAD_diagonal": (FAIL, "diagonal neighbours"),
     "BAD_zero_boundary": (FAIL, "holds the boundary at zero",
                           "jnp.arange(30.0).reshape(5, 6) ** 1.5 / 10 and "
                           "r = 0.2"),
@@ -208,6 +230,9 @@ CATALOGUE_SHARDED = {"heat-ex2": ("periodic_sharded", {
                            "size of the first cases into the code"),
     "BAD_typed_device_count": (FAIL, "a mesh of 2 devices",
                           "size of the first cases into the code"),
+    "BAD_columns_zero_padded": (FAIL, "columns are held at zero"),
+    "BAD_half_ring": (FAIL, "Only half of your ring is closed"),
+    "BAD_one_step_short": (FAIL, "one step too few"),
 })}
 
 (test_catalogue_sharded, test_catalogue_sharded_covers_every_exercise,

@@ -246,6 +246,24 @@ def BAD_mean_uses_deflection(f, means, stds):
                       ) + 0.5 * jnp.sum(curvature * stds5**2)
 
 
+def BAD_mean_relative_variances(f, means, stds):
+    """the second derivatives weighted by (s / m)**2"""
+    return f(means) + 0.5 * jnp.sum(jnp.diag(jax.hessian(f)(means))
+                                    * (stds / means) ** 2)
+
+
+def BAD_mean_log_space(f, means, stds):
+    """the expansion done for log f, then exponentiated"""
+    log_f = lambda x: jnp.log(f(x))  # noqa: E731
+    return jnp.exp(log_f(means) + 0.5 * jnp.sum(
+        jnp.diag(jax.hessian(log_f)(means)) * stds**2))
+
+
+def BAD_mean_broadcast_slip(f, means, stds):
+    """sum(H * s**2): every column j weighted by s_j**2"""
+    return f(means) + 0.5 * jnp.sum(jax.hessian(f)(means) * stds**2)
+
+
 def BAD_mean_five_inputs(f, means, stds):
     """a loop over the beam's five inputs"""
     H = jax.hessian(f)(means)
@@ -271,7 +289,7 @@ CATALOGUE = {
         "OK_divider_package": (PASS,),
         "OK_divider_broadcast": (PASS,),
         "BAD_divider_stub": (TODO, "Not attempted"),
-        "BAD_divider_same_key": (FAIL, "same key", "jax.random.split(key, 3)"),
+        "BAD_divider_same_key": (FAIL, "share a key", "jax.random.split(key, 3)"),
         "BAD_divider_python_loop": (FAIL, *NOT_VECTORIZED, "Python"),
         "BAD_divider_se_formula": (FAIL, "sqrt(p (1 - p) / n)"),
         "BAD_divider_se_of_mean": (FAIL, "sqrt(p (1 - p) / n)"),
@@ -308,6 +326,10 @@ CATALOGUE = {
         "BAD_mean_per_input": (FAIL, "one term per input"),
         "BAD_mean_delta_std": (FAIL, "standard deviation, not a mean"),
         "BAD_mean_uses_deflection": (FAIL, "ignores its argument f"),
+        "BAD_mean_relative_variances": (FAIL, "relative variances"),
+        "BAD_mean_log_space": (FAIL, "expanded log f"),
+        "BAD_mean_broadcast_slip": (FAIL, "H * s**2",
+                                    "jnp.diag(H) @ s**2"),
         "BAD_mean_five_inputs": (FAIL, "number of inputs into the code"),
         "BAD_mean_no_return": NO_RETURN,
         "BAD_mean_forever": (FAIL, "still running"),

@@ -10,7 +10,7 @@ from ._autodiff import xor_accuracy, xor_grad_w2, xor_input_gradient
 from ._benchmarking import escape_point, honest_times
 from ._debugging import divides_by_zero, fit_fast
 from ._derivatives import curvature_step, hvp
-from ._fitting import dxT_dk, profile_loss
+from ._fitting import dc_dv0, profile_loss
 from ._framework import Feedback
 from ._heat import periodic_sharded, periodic_step
 from ._jit import clip_by_norm, xor_train_step
@@ -35,7 +35,7 @@ __all__ = [
     # derivatives
     "curvature_step", "hvp",
     # fitting
-    "profile_loss", "dxT_dk",
+    "profile_loss", "dc_dv0",
     # heat
     "periodic_step", "periodic_sharded",
     # jit

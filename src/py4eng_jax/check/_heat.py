@@ -53,7 +53,26 @@ def _step_guesses(u: np.ndarray, r: float) -> list[tuple[np.ndarray, str]]:
             + np.roll(u, -1, 1))
     rows_only = 2 * np.roll(u, 1, 0) + 2 * np.roll(u, -1, 0)
     cols_only = 2 * np.roll(u, 1, 1) + 2 * np.roll(u, -1, 1)
+    flat = (np.roll(u, 1) + np.roll(u, -1) + np.roll(u, u.shape[1])
+            + np.roll(u, -u.shape[1]))
+    p = np.pad(u, ((0, 0), (1, 1)))
+    rows_wrapped = (np.roll(u, 1, 0) + np.roll(u, -1, 0) + p[:, :-2]
+                    + p[:, 2:])
+    diagonal = sum(np.roll(u, (a, b), (0, 1))
+                   for a in (1, -1) for b in (1, -1))
     return [
+        (u + r * (flat - 4 * u),
+         "Your step rolls the flattened array: jnp.roll without an axis "
+         "flattens first, so the end of one row wraps onto the start of "
+         "the next. Give the axis, jnp.roll(u, 1, axis=0) and axis=1"),
+        (u + r * (rows_wrapped - 4 * u),
+         "Your step wraps the rows but holds the columns at zero (padded): "
+         "periodic means both directions wrap, the last column is the "
+         "neighbour of the first too. Roll along axis=1 as well"),
+        (u + r * (diagonal - 4 * u),
+         "Your step takes the diagonal neighbours: rolling both axes at "
+         "once, jnp.roll(u, (1, 1), (0, 1)), moves a point one row AND "
+         "one column. Roll one axis at a time"),
         (_fixed(u, r),
          "Your step holds the boundary at zero (jnp.pad, or the edge rows "
          "left out): periodic means that the last row is the neighbour of "
@@ -171,17 +190,22 @@ def _require_whole_grid(fn) -> None:
 
 
 def _blocks_run(u0: np.ndarray, r: float, n_steps: int, n: int,
-                halo) -> np.ndarray:
+                halo, columns: str = "wrap") -> np.ndarray:
     """Steps with the rows in ``n`` blocks; ``halo(blocks, i)`` gives the
-    (above, below) rows block ``i`` sees. Columns wrap around."""
+    (above, below) rows block ``i`` sees. Columns wrap around, or with
+    ``columns="zero"`` see zeros beyond the edges."""
     blocks = np.split(u0.astype(np.float64), n)
     for _ in range(n_steps):
         new = []
         for i, b in enumerate(blocks):
             above, below = halo(blocks, i)
             ext = np.concatenate([above[None], b, below[None]])
-            near = (ext[:-2] + ext[2:] + np.roll(b, 1, 1)
-                    + np.roll(b, -1, 1))
+            if columns == "wrap":
+                left, right = np.roll(b, 1, 1), np.roll(b, -1, 1)
+            else:
+                padded = np.pad(b, ((0, 0), (1, 1)))
+                left, right = padded[:, :-2], padded[:, 2:]
+            near = ext[:-2] + ext[2:] + left + right
             new.append(b + r * (near - 4 * b))
         blocks = new
     return np.concatenate(blocks)
@@ -195,6 +219,16 @@ def _sharded_guesses(u0, r, n_steps, n) -> list[tuple[np.ndarray, str]]:
         "perm pairs (i, i + 1), and the row below is the first row of the "
         "next device, sent with pairs (i + 1, i)")
     guesses = [
+        (_blocks_run(u0, r, n_steps - 1, n,
+                     lambda b, i: (b[i - 1][-1], b[(i + 1) % n][0])),
+         "Your function takes one step too few: n_steps steps, "
+         "lax.fori_loop(0, n_steps, ...), not from 1"),
+        (_blocks_run(u0, r, n_steps, n,
+                     lambda b, i: (b[i - 1][-1], b[(i + 1) % n][0]),
+                     columns="zero"),
+         "Your rows wrap around the ring, but your columns are held at "
+         "zero (padded): periodic means the columns wrap too. Roll each "
+         "block along axis 1"),
         (_blocks_run(u0, r, n_steps, n,
                      lambda b, i: (b[i][-1], b[i][0])),
          "Each device wrapped its own block around (jnp.roll on the "
@@ -226,6 +260,14 @@ def _sharded_guesses(u0, r, n_steps, n) -> list[tuple[np.ndarray, str]]:
             "Your ring is not closed: the first and the last device got "
             "zeros, a fixed boundary. Close the ring: pairs "
             "(i, (i + 1) % n)"))
+        guesses.insert(1, (
+            _blocks_run(u0, r, n_steps, n,
+                        lambda b, i: (b[i - 1][-1],
+                                      b[i + 1][0] if i < n - 1 else zero)),
+            "Only half of your ring is closed: the rows sent downwards wrap "
+            "around (% n), but the last device gets zeros from below. "
+            "Close both permutations: pairs (i, (i + 1) % n) and "
+            "((i + 1) % n, i)"))
     return guesses
 
 

@@ -121,7 +121,8 @@ def divider_exceedance(fn) -> str:
         if abs(p - p_reused) < 5 * math.sqrt(p_reused / n):
             raise fail(
                 f"p = {p:.4g} is far too small, for {shown}: that is what "
-                f"you get when V_in, R1 and R2 are drawn with the same key "
+                f"you get when two or more inputs (here R1 and R2) share "
+                f"a key "
                 f"(R2 / (R1 + R2) is then always 1/3). Split the key "
                 f"once, jax.random.split(key, 3), one key per input")
         if abs((1 - p) - p_exact) < 5 * se_exact:
@@ -287,11 +288,31 @@ def _mean_hint(value: float, index: int) -> str:
         (f0 + 0.5 * float(np.sum(H)) * float(np.mean(s**2)),
          "You summed the whole Hessian: only its diagonal counts, each "
          "entry weighted by its own input's variance"),
+        (f0 + 0.5 * float(np.sum(H * s**2)),
+         "You summed H * s**2 over the whole Hessian: broadcasting weights "
+         "each column j by s_j**2, so the mixed terms H_ij s_j**2 come in "
+         "too. Only the diagonal counts: jnp.diag(H) @ s**2"),
+        (f0 + 0.5 * float(np.diag(H) @ (s / np.asarray(
+            _MEAN_CASES[index][2], np.float64)) ** 2),
+         "You weighted the second derivatives by the relative variances "
+         "(s_i / mu_i)**2: the expectation of (x_i - mu_i)**2 is the "
+         "variance itself, s_i**2, in the inputs' own units"),
         (float(np.sqrt(np.sum((g * s) ** 2))),
          "That is the delta method's standard deviation, not a mean"),
     ]
+    if f0 > 0:   # the expansion done for log f, then exponentiated
+        log_curvature = np.diag(H) / f0 - g**2 / f0**2
+        guesses.append((
+            f0 * math.exp(0.5 * float(log_curvature @ s**2)),
+            "You expanded log f and exponentiated the result: the mean of "
+            "exp(Y) is not exp of the mean of Y. Expand f itself around "
+            "the means"))
+    # the relative-variance and log-space guesses lie within 1e-4 of each
+    # other for the beam: those two are told apart more tightly
     for guess, hint in guesses:
-        if math.isclose(value, guess, rel_tol=1e-4, abs_tol=1e-6):
+        rtol = 1e-5 if ("relative variances" in hint
+                        or "expanded log f" in hint) else 1e-4
+        if math.isclose(value, guess, rel_tol=rtol, abs_tol=1e-6):
             return hint
     if index:   # right for the beam, wrong here
         return ("Your function was right for the beam's five inputs: did "
