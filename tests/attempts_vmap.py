@@ -9,7 +9,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from py4eng_jax import example_loss, hamming, hamming_to_rows, loss
+from py4eng_jax import example_loss, hamming, loss
 
 # ------------------------------------------------------------ vmap-ex1
 
