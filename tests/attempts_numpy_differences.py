@@ -148,8 +148,27 @@ def OK_huber_piecewise(x):
                          [lambda v: v * v / 2, lambda v: jnp.abs(v) - 0.5])
 
 
+def OK_huber_minus_excess(x):
+    # the parabola everywhere, less the part of it beyond |x| = 1
+    excess = jnp.maximum(jnp.abs(x) - 1.0, 0.0)
+    return 0.5 * x**2 - 0.5 * excess**2
+
+
 def BAD_huber_stub(x):
     ...  # your code here
+
+
+def BAD_huber_forgot_return(x):
+    jnp.where(jnp.abs(x) <= 1, 0.5 * x**2, jnp.abs(x) - 0.5)
+
+
+def BAD_huber_forever(x):
+    while True:
+        x = x + 0
+
+
+def BAD_huber_ignores_x(x):
+    return 0.5 * jnp.ones_like(x)   # the value of the kink, whatever x is
 
 
 def BAD_huber_if(x):

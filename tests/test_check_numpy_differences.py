@@ -52,7 +52,11 @@ CATALOGUE = {
     "numpy-differences-ex2": ("huber", {
         "OK_huber_clip": (PASS, "element by element"),
         "OK_huber_piecewise": (PASS,),
+        "OK_huber_minus_excess": (PASS,),
         "BAD_huber_stub": (TODO, "Not attempted"),
+        "BAD_huber_forgot_return": (FAIL, *FORGOT),
+        "BAD_huber_forever": (FAIL, "did not return within"),
+        "BAD_huber_ignores_x": (FAIL, "Wrong values"),
         "BAD_huber_if": (FAIL, "not jittable", "Python `if`"),
         "BAD_huber_cond": (FAIL, "On an array", "element by element",
                            "jnp.where"),
