@@ -7,6 +7,7 @@ import functools
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
 
 # ------------------------------------------------------------ pytrees-ex1
@@ -286,3 +287,75 @@ def BAD_dense_no_aux():
 def BAD_dense_unflatten_tuple():
     return _dense(lambda d: ((d.w, d.b), d.activation),
                   lambda cls, aux, ch: tuple(ch))
+
+
+def OK_dense_tree_static():
+    import dataclasses
+
+    @jax.tree_util.register_dataclass
+    @dataclasses.dataclass
+    class Dense:
+        w: jax.Array
+        b: jax.Array
+        activation: str = jax.tree.static(default="tanh")
+
+    return Dense
+
+
+def OK_dense_with_keys():
+    def flatten_with_keys(layer):
+        return (((jax.tree_util.GetAttrKey("w"), layer.w),
+                 (jax.tree_util.GetAttrKey("b"), layer.b)), layer.activation)
+
+    class Dense:
+        def __init__(self, w, b, activation="tanh"):
+            self.w, self.b, self.activation = w, b, activation
+
+    jax.tree_util.register_pytree_with_keys(
+        Dense, flatten_with_keys,
+        lambda activation, children: Dense(*children, activation))
+    return Dense
+
+
+def BAD_dense_typed_relu():
+    # "The checker builds Dense(w, b, 'relu')": the activation typed in
+    return _dense(lambda d: ((d.w, d.b), d.activation),
+                  lambda cls, aux, ch: cls(*ch, "relu"))
+
+
+def BAD_dense_numpy_leaves():
+    return _dense(lambda d: ((np.asarray(d.w), np.asarray(d.b)),
+                             d.activation),
+                  lambda cls, aux, ch: cls(*ch, aux))
+
+
+def BAD_dense_forgot_return():
+    def flatten(d):
+        children = [d.w]
+        children.append(d.b)   # then no return
+
+    return _dense(flatten, lambda cls, aux, ch: cls(*ch, aux))
+
+
+def BAD_dense_flatten_recurses():
+    # flatten asks JAX to flatten the layer, which calls flatten again
+    return _dense(lambda d: (jax.tree.leaves(d), d.activation),
+                  lambda cls, aux, ch: cls(*ch, aux))
+
+
+def BAD_dense_never_returns():
+    def flatten(d):
+        fields, i = ("w", "b"), 0
+        children = []
+        while i < len(fields):
+            child = getattr(d, fields[i])   # i += 1 forgotten
+        children.append(child)
+        return children, d.activation
+
+    return _dense(flatten, lambda cls, aux, ch: cls(*ch, aux))
+
+
+def BAD_dense_w_twice():
+    # unflatten reads the first child twice: b is lost
+    return _dense(lambda d: ((d.w, d.b), d.activation),
+                  lambda cls, aux, ch: cls(ch[0], ch[0], aux))

@@ -43,8 +43,10 @@ CATALOGUE = {
                                   "ignores its argument c"),
         "BAD_profile_params": (FAIL, "shape (2,)", "fitted parameters"),
         "BAD_profile_residuals": (FAIL, "shape (101,)", "the residuals"),
-        "BAD_profile_chapter_steps": (FAIL, "61 times over 6 s",
+        "BAD_profile_chapter_steps": (FAIL, "61 times over 4.8 s",
                                       "from t"),
+        "BAD_profile_typed_step": (FAIL, "61 times over 4.8 s",
+                                   "its step (0.01 s)"),
         "BAD_profile_k_only": (FAIL, "fit both k and x0"),
         "BAD_profile_two_iterations": (FAIL, "larger than the smallest",
                                        "converged"),
@@ -66,7 +68,9 @@ CATALOGUE = {
         "BAD_dc_loss_derivative": (FAIL, "derivative of the loss",
                                    "implicit function theorem"),
         "BAD_dc_v0_ignored": (FAIL, "does v0 enter your model"),
-        "BAD_dc_chapter_steps": (FAIL, "61 times over 6 s", "from t"),
+        "BAD_dc_chapter_steps": (FAIL, "61 times over 4.8 s", "from t"),
+        "BAD_dc_typed_answer": (FAIL, "61 times over 4.8 s",
+                                "right for the chapter's experiment"),
         "BAD_dc_grad_through_fit": (FAIL, "Reverse mode",
                                     "implicit function theorem"),
         "BAD_dc_no_return": NO_RETURN,
@@ -82,6 +86,23 @@ CATALOGUE = {
 
 CHECKERS = [(check.profile_loss, A.BOOK_profile),
             (check.dc_dv0, A.BOOK_dc)]
+
+
+def test_a_typed_in_step_gives_the_right_derivative():
+    """what fitting-ex2's checker cannot see: with the chapter's step
+    (0.01 s) typed in and the count taken from t, the model runs on a
+    clock stretched by s (here 0.1 / 0.08) and the fit returns c / s,
+    but the push is stretched by the same s, so d c / d v0 is unchanged
+    (RK4 commutes with the rescaling: exactly). The wrong function gives
+    the right value. fitting-ex1, with c held fixed, refuses the same
+    slip (BAD_profile_typed_step)."""
+    from py4eng_jax.check import _fitting as F
+    _, t, x_meas, _ = F._profile_cases()[1]
+    assert np.diff(t)[0] != 0.1   # the other experiment's own spacing
+    with jax.enable_x64(True):
+        got = A.typed_step_dc(jnp.asarray(t), jnp.asarray(x_meas))
+    assert float(got) == pytest.approx(F._dc(1)["c"], rel=1e-6)
+    assert check.dc_dv0(A.typed_step_dc).passed
 
 
 def test_profile_result_instead_of_function_gets_a_hint():

@@ -25,6 +25,7 @@ from ._framework import (
     describe,
     fail,
     jittable,
+    one_line,
     require_array,
     same_values,
 )
@@ -298,6 +299,26 @@ def _check_clipped(got, tree, max_norm: float, shown: str) -> None:
 
 # ------------------------------------------------------------- pytrees-ex3
 
+def _dense_leaves(layer, made: str) -> list:
+    """The leaves of the student's layer; a hint when flatten fails."""
+    try:
+        return jax.tree.leaves(layer)
+    except RecursionError as err:
+        raise fail(
+            f"Flattening {made} never reached the bottom (RecursionError): "
+            f"flatten asks JAX to flatten the layer, and JAX answers by "
+            f"calling flatten again. Build the children from the fields, "
+            f"(layer.w, layer.b), without jax.tree functions.", err)
+    except Exception as err:   # flatten raised: name the usual slips
+        if "got None" in str(err):
+            raise fail(
+                f"`flatten` returned None for {made}: did you forget "
+                f"`return`? It must return (children, aux_data).", err)
+        raise fail(f"Flattening {made} with jax.tree.leaves raised "
+                   f"{type(err).__name__}: {one_line(err)}. flatten must "
+                   f"return (children, aux_data).", err)
+
+
 @checker("dense_pytree", expects="the class Dense")
 def dense_pytree(Dense) -> str:
     """Check that the class ``Dense(w, b, activation)`` is a pytree whose
@@ -310,7 +331,7 @@ def dense_pytree(Dense) -> str:
     except Exception as err:
         raise fail(f"{made} raised {type(err).__name__}: {err}. Keep the "
                    f"constructor Dense(w, b, activation).")
-    leaves = jax.tree.leaves(layer)
+    leaves = _dense_leaves(layer, made)
     if len(leaves) == 1 and leaves[0] is layer:
         raise CheckFailed(Feedback(
             Feedback.NOT_ATTEMPTED,
@@ -322,6 +343,15 @@ def dense_pytree(Dense) -> str:
             f"apply functions to the string, and jax.jit would refuse it. "
             f"Return it as the auxiliary data of flatten (or declare the "
             f"field static), not among the children.")
+    if len(leaves) == 2 and all(
+            isinstance(x, np.ndarray) and np.array_equal(x, y)
+            for x, y in zip(leaves, (w, b))):
+        raise fail(
+            f"The leaves of {made} are NumPy arrays, not w and b "
+            f"themselves: flatten converts them. Inside jax.jit the layer "
+            f"holds traced arrays, which cannot become NumPy arrays, so "
+            f"such a layer could not be flattened there. Return the "
+            f"fields as they are.")
     if (len(leaves) != 2 or not all(
             isinstance(x, jax.Array) and x.shape == y.shape
             and bool(jnp.array_equal(x, y)) for x, y in zip(leaves, (w, b)))):
@@ -347,6 +377,13 @@ def dense_pytree(Dense) -> str:
             f"Mapping over {made} with jax.tree.map lost the activation (got "
             f"{getattr(doubled, 'activation', None)!r}): unflatten must "
             f"pass the auxiliary data back into the new Dense.")
+    kept = jax.tree.map(lambda x: x, Dense(w, b, "tanh"))
+    if getattr(kept, "activation", None) != "tanh":
+        raise fail(
+            f"Mapping over Dense(w, b, 'tanh') with jax.tree.map gave a "
+            f"layer with activation {getattr(kept, 'activation', None)!r}: "
+            f"unflatten writes an activation of its own instead of the "
+            f"auxiliary data it is given.")
     if not (jnp.array_equal(doubled.w, 2 * w)
             and jnp.array_equal(doubled.b, 2 * b)):
         raise fail(
@@ -366,6 +403,15 @@ def dense_pytree(Dense) -> str:
         return act(x @ layer.w + layer.b)
 
     x = jnp.array([[1.0, -1.0]])
+    # flattened inside the trace too: a jitted update of the layer
+    inside = jittable(lambda layer: jax.tree.map(lambda a: 2 * a, layer),
+                      layer)
+    if type(inside) is not Dense or getattr(inside, "activation",
+                                            None) != "relu":
+        raise fail(f"Doubling {made} inside jax.jit gave "
+                   f"{type(inside).__name__} with activation "
+                   f"{getattr(inside, 'activation', None)!r}, not a Dense "
+                   f"with 'relu'.")
     out = jittable(apply, layer, x)
     same_values(out, jax.nn.relu(x @ w + b), what="a jitted layer",
                 shown=made)
