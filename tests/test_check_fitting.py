@@ -17,7 +17,12 @@ import pytest
 import attempts_fitting as A
 from py4eng_jax import check
 from py4eng_jax.check._framework import last_wait
-from support import DEADLINE_ENV, assert_hint, catalogue_tests
+from support import (
+    DEADLINE_ENV,
+    assert_hint,
+    assert_stopped_in_time,
+    catalogue_tests,
+)
 
 PASS, FAIL, TODO = "pass", "fail", "not attempted"
 
@@ -132,8 +137,8 @@ def test_a_function_that_never_returns_is_answered_in_time(monkeypatch):
     monkeypatch.delenv(DEADLINE_ENV, raising=False)
     feedback = check.dc_dv0(A.BAD_dc_python_forever)
     wait = last_wait()
-    assert wait.timed_out and wait.deadline_s == 8.0, wait
-    assert wait.allowed_s <= wait.idle_s < wait.allowed_s + 2.0, wait
+    assert wait.deadline_s == 8.0, wait
+    assert_stopped_in_time(wait)
     assert_hint(feedback, "did not return within 8 s", "Python loop")
     assert not any(thread.name == "py4eng-checker" and thread.is_alive()
                    for thread in threading.enumerate())

@@ -35,7 +35,7 @@ def solved_params():
     return w1, b1, w2, b2
 
 
-def _xor_cases():
+def xor_cases():
     """(shown, params, X, Y): accuracies 0.5, 0.25, 0.75, 1.0, and other
     targets, so that no answer that ignores an input can pass."""
     X, Y = _xor.xor_data()
@@ -57,7 +57,7 @@ _grad = jax.jit(jax.grad(_xor.loss))
 @checker("xor_accuracy")
 def xor_accuracy(accuracy) -> str:
     """Check ``accuracy(params, X, Y)``: the fraction of right predictions."""
-    cases = list(_xor_cases())
+    cases = list(xor_cases())
     for shown, params, X, Y in cases:
         got = require_scalar(call(accuracy, params, X, Y), "the accuracy",
                              shown=shown,
@@ -75,7 +75,7 @@ def _grad_w2_cases():
     """The XOR cases, and six examples (the corners and two more points)
     through a network of 5 hidden units, so that neither a mean written as
     a sum over 4 nor a size of 3 written in passes."""
-    yield from _xor_cases()
+    yield from xor_cases()
     X, Y = _xor.xor_data()
     X6 = jnp.concatenate([X, jnp.array([[0.5, 0.2], [0.9, 0.7]])])
     Y6 = jnp.concatenate([Y, jnp.array([1.0, 0.0])])

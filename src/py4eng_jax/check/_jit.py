@@ -7,10 +7,11 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _xor
-from ._autodiff import _xor_cases, solved_params
+from ._autodiff import solved_params, xor_cases
 from ._framework import (
     call,
     checker,
+    describe,
     fail,
     jittable,
     require_array,
@@ -166,7 +167,7 @@ def clip_by_norm(clip) -> str:
 
 def _train_step_cases():
     X, Y = _xor.xor_data()
-    for (shown, params, _, _), lr in zip(_xor_cases(), (1.0, 0.5, 2.0)):
+    for (shown, params, _, _), lr in zip(xor_cases(), (1.0, 0.5, 2.0)):
         yield f"{shown} and lr = {lr}", params, X, Y, lr
     yield ("hand-made parameters that solve XOR and lr = 1.0",
            solved_params(), X, Y, 1.0)
@@ -193,13 +194,13 @@ def xor_train_step(train_step) -> str:
         if not isinstance(out, (tuple, list)) or len(out) != 3:
             raise fail(
                 f"Your train_step should return three things, (new_params, "
-                f"loss, all_correct); got {_describe(out)}.")
+                f"loss, all_correct); got {describe(out)}.")
         new, value, right = out
         if not isinstance(new, (tuple, list)) or len(new) != 4:
             raise fail(
                 f"The first thing returned should be the new parameters, a "
                 f"tuple (w1, b1, w2, b2) of four arrays; got "
-                f"{_describe(new)}.")
+                f"{describe(new)}.")
         expected = _xor.gd_step(params, X, Y, lr)
         for name, got_p, exp_p in zip(_NAMES, new, expected):
             same_values(got_p, exp_p, what=f"the new {name}", shown=shown)
@@ -245,9 +246,3 @@ def xor_train_step(train_step) -> str:
             f"parameters and learning rates.")
 
 
-def _describe(value) -> str:
-    if isinstance(value, (tuple, list)):
-        return f"a {type(value).__name__} of {len(value)}"
-    if isinstance(value, (jax.Array, np.ndarray)):
-        return f"an array of shape {value.shape}"
-    return f"a {type(value).__name__}"

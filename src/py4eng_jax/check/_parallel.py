@@ -99,8 +99,8 @@ def _first_use(jaxpr, env: dict, used: dict) -> None:
 
 
 def _splits(fn, params, X, Y, mesh) -> dict:
-    """The spec (see :func:`_spec_entries`) of each input where the step
-    first computes with it: keys w1, b1, w2, b2, X, Y."""
+    """How the step splits each input where it first computes with it
+    (as :func:`spec_axes` reads a spec): keys w1, b1, w2, b2, X, Y."""
     set_mesh = jax.set_mesh
     try:
         try:

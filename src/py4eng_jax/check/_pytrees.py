@@ -25,6 +25,7 @@ from ._framework import (
     describe,
     fail,
     jittable,
+    not_attempted,
     one_line,
     require_array,
     same_values,
@@ -333,10 +334,9 @@ def dense_pytree(Dense) -> str:
                    f"constructor Dense(w, b, activation).")
     leaves = _dense_leaves(layer, made)
     if len(leaves) == 1 and leaves[0] is layer:
-        raise CheckFailed(Feedback(
-            Feedback.NOT_ATTEMPTED,
+        raise not_attempted(
             f"Not attempted yet: JAX still treats {made} as one leaf. "
-            f"Register Dense as a pytree node, then run this cell again."))
+            f"Register Dense as a pytree node, then run this cell again.")
     if any(isinstance(x, str) for x in leaves):
         raise fail(
             f"The activation name is a leaf of {made}: jax.tree.map would "
