@@ -141,6 +141,13 @@ def BAD_profile_typed_step(c, t, x_meas):
                                (c, t, x_meas)).cost
 
 
+def BAD_profile_float32(c, t, x_meas):
+    """the data cast to float32, "for speed"."""
+    t32, x32 = t.astype(jnp.float32), x_meas.astype(jnp.float32)
+    return levenberg_marquardt(_res, jnp.array([3.0, 0.8], jnp.float32),
+                               (jnp.float32(c), t32, x32)).cost
+
+
 def BAD_profile_k_only(c, t, x_meas):
     """x0 held at 1 cm too: only k fitted"""
     def residuals(k, c, t, x_meas):

@@ -359,3 +359,75 @@ def BAD_dense_w_twice():
     # unflatten reads the first child twice: b is lost
     return _dense(lambda d: ((d.w, d.b), d.activation),
                   lambda cls, aux, ch: cls(ch[0], ch[0], aux))
+
+
+def OK_dense_register_dataclass_plain():
+    # register_dataclass on the plain class of the exercise
+    Dense = BAD_dense_unregistered()
+    jax.tree_util.register_dataclass(Dense, data_fields=["w", "b"],
+                                     meta_fields=["activation"])
+    return Dense
+
+
+def BAD_dense_aux_is_layer():
+    # "the rest of the layer" as aux data: the whole layer, arrays and all
+    return _dense(lambda d: ((d.w, d.b), d),
+                  lambda cls, aux, ch: cls(*ch, aux.activation))
+
+
+def BAD_dense_aux_holds_w():
+    return _dense(lambda d: ((d.w, d.b), (d.activation, d.w)),
+                  lambda cls, aux, ch: cls(*ch, aux[0]))
+
+
+def BAD_dense_aux_dict():
+    return _dense(lambda d: ((d.w, d.b), d.__dict__),
+                  lambda cls, aux, ch: cls(*ch, aux["activation"]))
+
+
+def BAD_dense_children_dict():
+    return _dense(lambda d: ({"w": d.w, "b": d.b}, d.activation),
+                  lambda cls, aux, ch: cls(ch["w"], ch["b"], aux))
+
+
+def BAD_dense_bfloat16():
+    # cast "to save memory"
+    return _dense(lambda d: ((d.w.astype(jnp.bfloat16),
+                              d.b.astype(jnp.bfloat16)), d.activation),
+                  lambda cls, aux, ch: cls(*ch, aux))
+
+
+def BAD_dense_no_classmethod():
+    @jax.tree_util.register_pytree_node_class
+    class Dense:
+        def __init__(self, w, b, activation="tanh"):
+            self.w, self.b, self.activation = w, b, activation
+
+        def tree_flatten(self):
+            return (self.w, self.b), self.activation
+
+        def tree_unflatten(cls, activation, children):   # no @classmethod
+            return cls(*children, activation)
+
+    return Dense
+
+
+def BAD_dense_unflatten_recurses():
+    def unflatten(cls, aux, ch):
+        return jax.tree.unflatten(jax.tree.structure(cls(0.0, 0.0, aux)),
+                                  ch)
+
+    return _dense(lambda d: ((d.w, d.b), d.activation), unflatten)
+
+
+def BAD_dense_checking_init():
+    class Dense:
+        def __init__(self, w, b, activation="tanh"):
+            self.w, self.b = jnp.asarray(w), jnp.asarray(b)
+            assert self.w.ndim == 2, "w must be a matrix"
+            self.activation = activation
+
+    jax.tree_util.register_pytree_node(
+        Dense, lambda d: ((d.w, d.b), d.activation),
+        lambda activation, children: Dense(*children, activation))
+    return Dense

@@ -131,7 +131,8 @@ def assert_hint(feedback, *fragments: str) -> None:
     for fragment in fragments:
         assert fragment in message, (fragment, message)
     assert message[0].isupper() or message[0] == "`", message
-    assert message.endswith(".") and not message.endswith(".."), message
+    assert message.endswith((".", "?")), message
+    assert not message.endswith(("..", "?.")), message
     assert "checker could not finish" not in message, message
     assert all(len(line) <= 72 for line in repr(feedback).splitlines()
                if " " in line), repr(feedback)

@@ -52,6 +52,7 @@ CATALOGUE = {
                                       "from t"),
         "BAD_profile_typed_step": (FAIL, "61 times over 4.8 s",
                                    "its step (0.01 s)"),
+        "BAD_profile_float32": (FAIL, "in float32", "no float32 casts"),
         "BAD_profile_k_only": (FAIL, "fit both k and x0"),
         "BAD_profile_two_iterations": (FAIL, "larger than the smallest",
                                        "converged"),

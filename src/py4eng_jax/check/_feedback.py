@@ -76,7 +76,7 @@ def _sentence(message: str) -> str:
     message = message.rstrip(" .:;,")
     if not message:
         return "."
-    return capital(message) + "."
+    return capital(message) + ("" if message.endswith(("?", "!")) else ".")
 
 
 class Feedback:
@@ -155,7 +155,7 @@ def one_line(err: BaseException, limit: int = 160) -> str:
       'ValueError: x x x x x [...]'
     """
     lines = [line for line in str(err).splitlines() if line.strip()]
-    text = lines[0] if lines else ""
+    text = (lines[0] if lines else "").rstrip(" .")
     if len(text) > limit:
         text = text[:limit].rsplit(" ", 1)[0].rstrip(" .,;:") + " [...]"
     return f"{type(err).__name__}: {text}" if text else type(err).__name__

@@ -168,7 +168,9 @@ def _profile_hint(value: float, index: int, j: int, values) -> str:
     if value > want:
         return ("Your loss is larger than the smallest one with c held "
                 "fixed: fit both k and x0, from a reasonable start, until "
-                "the fit has converged")
+                "the fit has converged; and check that the model is the "
+                "chapter's (10 RK4 steps per interval of t) and the loss "
+                "half the plain sum of squared residuals")
     return ("Your loss is smaller than the smallest one possible with c "
             "held fixed: is c really held at the value given, and is the "
             "model the chapter's, released from rest?")
@@ -223,6 +225,15 @@ def _check_profile(fn) -> str:
             value = float(require_scalar(got, "the profile loss",
                                          shown=where))
             want = _profile_reference(index)[j]
+            in_float32 = getattr(got, "dtype", None) == np.float32
+            if in_float32 and not math.isclose(value, want, rel_tol=1e-6,
+                                               abs_tol=1e-12):
+                raise fail(f"Wrong profile loss for {where}: expected "
+                           f"{want:.9g}, got {value:.9g}, in float32. The "
+                           f"checker passes float64 arrays, as the "
+                           f"chapter computes: keep the dtype of t and "
+                           f"x_meas (no float32 casts, of the data or of "
+                           f"the starting guess).")
             if not math.isclose(value, want, rel_tol=1e-6, abs_tol=1e-12):
                 hint = _profile_hint(value, index, j, values + [value])
                 if index and not hint.startswith(("That is", "Your loss is "

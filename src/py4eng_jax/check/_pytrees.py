@@ -316,15 +316,49 @@ def _dense_leaves(layer, made: str) -> list:
                 f"`flatten` returned None for {made}: did you forget "
                 f"`return`? It must return (children, aux_data).", err)
         raise fail(f"Flattening {made} with jax.tree.leaves raised "
-                   f"{type(err).__name__}: {one_line(err)}. flatten must "
-                   f"return (children, aux_data).", err)
+                   f"{one_line(err)}. `flatten` must return (children, "
+                   f"aux_data).", err)
+
+
+_MAPPING_HINT = ("Check unflatten: JAX calls it as unflatten(aux_data, "
+                 "children)")
+
+
+def _mapped(fn, *layers, what: str, hint: str = _MAPPING_HINT):
+    """``jax.tree.map(fn, *layers)``; a hint when unflatten fails."""
+    try:
+        return jax.tree.map(fn, *layers)
+    except RecursionError as err:
+        raise fail(
+            f"{what} never reached the bottom (RecursionError): unflatten "
+            f"asks JAX to build a tree, and JAX answers by calling "
+            f"unflatten again. Build the Dense directly: "
+            f"Dense(*children, aux_data).", err)
+    except Exception as err:   # unflatten or the aux data failed
+        text = str(err)
+        if "missing 1 required positional argument" in text and (
+                "tree_unflatten" in text):
+            hint = ("`tree_unflatten` must be a @classmethod: JAX calls it "
+                    "on the class, as Dense.tree_unflatten(aux_data, "
+                    "children)")
+        elif "metadata" in text or "truth value" in text:
+            hint = _AUX_HINT
+        raise fail(f"{what} raised {one_line(err)}. {hint}.", err)
+
+
+_AUX_HINT = ("The auxiliary data must be the activation alone (or "
+             "something else hashable that compares by value), not the "
+             "arrays or the layer: JAX compares the aux data of two trees "
+             "to decide whether they have the same structure")
 
 
 @checker("dense_pytree", expects="the class Dense")
 def dense_pytree(Dense) -> str:
     """Check that the class ``Dense(w, b, activation)`` is a pytree whose
     leaves are ``w`` and ``b`` and whose ``activation`` is static."""
-    w = jnp.arange(6.0).reshape(2, 3)
+    # values that float16 and bfloat16 cannot hold exactly, and an input
+    # whose layer output is not all zero
+    w = jnp.array([[0.1, -0.2, 0.3], [0.4, 0.5, -0.6]])
     b = jnp.array([0.5, -0.5, 1.0])
     made = "Dense(w, b, 'relu')"
     try:
@@ -337,12 +371,19 @@ def dense_pytree(Dense) -> str:
         raise not_attempted(
             f"Not attempted yet: JAX still treats {made} as one leaf. "
             f"Register Dense as a pytree node, then run this cell again.")
-    if any(isinstance(x, str) for x in leaves):
+    strings = [x for x in leaves if isinstance(x, str)]
+    if "relu" in strings:
         raise fail(
             f"The activation name is a leaf of {made}: jax.tree.map would "
             f"apply functions to the string, and jax.jit would refuse it. "
             f"Return it as the auxiliary data of flatten (or declare the "
             f"field static), not among the children.")
+    if strings:
+        raise fail(
+            f"The leaves of {made} are the strings {strings}, not the "
+            f"arrays: flatten's children are iterated, and iterating a "
+            f"dict gives its keys. Return the children as a tuple or list, "
+            f"(layer.w, layer.b).")
     if len(leaves) == 2 and all(
             isinstance(x, np.ndarray) and np.array_equal(x, y)
             for x, y in zip(leaves, (w, b))):
@@ -354,19 +395,21 @@ def dense_pytree(Dense) -> str:
             f"fields as they are.")
     if (len(leaves) != 2 or not all(
             isinstance(x, jax.Array) and x.shape == y.shape
-            and bool(jnp.array_equal(x, y)) for x, y in zip(leaves, (w, b)))):
+            for x, y in zip(leaves, (w, b)))):
         shapes = [getattr(x, "shape", type(x).__name__) for x in leaves]
         raise fail(
             f"The leaves of {made} should be [w, b], in that order: "
             f"expected shapes [(2, 3), (3,)], got {shapes}.")
-    try:
-        doubled = jax.tree.map(lambda x: 2 * x, layer)
-    except Exception as err:
-        raise fail(
-            f"Mapping over {made} with jax.tree.map raised "
-            f"{type(err).__name__}: {err}. "
-            f"Check unflatten: JAX calls it as unflatten(aux_data, "
-            f"children).")
+    for name, x, y in zip("wb", leaves, (w, b)):
+        if x.dtype != y.dtype or not bool(jnp.array_equal(x, y)):
+            raise fail(
+                f"The leaf for {name} of {made} is not {name} itself: "
+                f"{describe(x)} of dtype {x.dtype} against {y.dtype}"
+                f"{', with other values' if x.dtype == y.dtype else ''}. "
+                f"`flatten` must return the fields unchanged (no casts or "
+                f"conversions).")
+    doubled = _mapped(lambda x: 2 * x, layer,
+                      what=f"Mapping over {made} with jax.tree.map")
     if type(doubled) is not Dense:
         raise fail(
             f"Mapping over {made} with jax.tree.map returned a "
@@ -377,7 +420,8 @@ def dense_pytree(Dense) -> str:
             f"Mapping over {made} with jax.tree.map lost the activation (got "
             f"{getattr(doubled, 'activation', None)!r}): unflatten must "
             f"pass the auxiliary data back into the new Dense.")
-    kept = jax.tree.map(lambda x: x, Dense(w, b, "tanh"))
+    kept = _mapped(lambda x: x, Dense(w, b, "tanh"),
+                   what="Mapping over Dense(w, b, 'tanh') with jax.tree.map")
     if getattr(kept, "activation", None) != "tanh":
         raise fail(
             f"Mapping over Dense(w, b, 'tanh') with jax.tree.map gave a "
@@ -391,12 +435,40 @@ def dense_pytree(Dense) -> str:
             f"put the arrays back in "
             f"the wrong places: unflatten must give the children to w and "
             f"b in the order flatten returned them.")
+    # a parameter update: two layers of one structure, other arrays
+    grads = Dense(jnp.ones_like(w), jnp.ones_like(b), "relu")
+    try:
+        same = jax.tree.structure(layer) == jax.tree.structure(grads)
+    except Exception as err:   # aux data that cannot be compared
+        raise fail(f"Comparing the tree structures of two relu layers "
+                   f"raised {one_line(err)}. {_AUX_HINT}.", err)
+    if not same:
+        raise fail(
+            f"Two relu layers with other weights have different tree "
+            f"structures, so jax.tree.map(update, params, grads) fails and "
+            f"jax.jit compiles again for every layer. {_AUX_HINT}.")
+    stepped = _mapped(lambda p, g: p - 0.1 * g, layer, grads,
+                      what="An update jax.tree.map(lambda p, g: p - 0.1 * "
+                           "g, layer, grads)")
+    if not jnp.allclose(stepped.w, w - 0.1):
+        raise fail("An update jax.tree.map(lambda p, g: p - 0.1 * g, "
+                   "layer, grads) gave the wrong weights: unflatten must "
+                   "give the children to w and b in order.")
     if jax.tree.structure(layer) == jax.tree.structure(
             Dense(w, b, "tanh")):
         raise fail(
             "Two layers that differ only in their activation have the same "
             "tree structure: the activation must be part of the auxiliary "
             "data, so that jit compiles each activation separately.")
+    # JAX may unflatten a tree whose leaves are not arrays
+    _mapped(lambda x: x.shape, layer,
+            what=f"jax.tree.map(lambda x: x.shape, {made}), which puts "
+                 f"shapes where the arrays were,",
+            hint="JAX rebuilds trees with other objects in place of the "
+                 "arrays (shapes, None, placeholders inside jax.vmap), so "
+                 "keep __init__ free of checks and conversions of w and b, "
+                 "and build the Dense in unflatten from the children as "
+                 "they come")
 
     def apply(layer, x):   # Python control flow on the static field
         act = jnp.tanh if layer.activation == "tanh" else jax.nn.relu
