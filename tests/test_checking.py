@@ -427,15 +427,16 @@ def test_largest_array_finds_a_matrix_in_a_nested_program():
     assert C.largest_array(lambda x: x.sum(), jnp.ones((4, 4))) == 1
 
 
+def _python_forever(x):
+    """an answer to check.huber whose Python loop never ends"""
+    while True:
+        pass
+
+
 def test_a_python_loop_that_never_ends_gets_a_hint(monkeypatch):
     """an endless Python loop is stopped, and the kernel lives on"""
     monkeypatch.setenv(C.DEADLINE_ENV, str(SHORT_DEADLINE_S))
-
-    def forever(x):
-        while True:
-            pass
-
-    feedback = check.huber(forever)
+    feedback = check.huber(_python_forever)
     wait = C.last_wait()
     assert wait.deadline_s == SHORT_DEADLINE_S
     assert_stopped_in_time(wait)
@@ -525,12 +526,7 @@ def test_a_checker_waits_the_stretched_deadline(monkeypatch):
     that was set"""
     monkeypatch.setenv(C.DEADLINE_ENV, str(SHORT_DEADLINE_S))
     monkeypatch.setattr(_deadline, "busy_factor", lambda: 1.5)
-
-    def forever(x):
-        while True:
-            pass
-
-    feedback = check.huber(forever)
+    feedback = check.huber(_python_forever)
     wait = C.last_wait()
     assert wait.deadline_s == SHORT_DEADLINE_S
     assert wait.allowed_s == 1.5 * SHORT_DEADLINE_S
